@@ -75,3 +75,15 @@ impl progenitor_client::ClientHooks<Inner> for Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// What compiles (`OUT_DIR`) is byte-identical to the reviewed snapshot; `cargo xtask
+    /// generate` brings them back in step.
+    #[test]
+    fn the_compiled_client_is_the_reviewed_snapshot() {
+        let compiled = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
+        let snapshot = include_str!("../generated/client.rs");
+        assert!(compiled == snapshot, "generated/client.rs is stale: run `cargo xtask generate`");
+    }
+}

@@ -10,7 +10,7 @@
 //!
 //! let server = httpmock::MockServer::start();
 //! let mock = server.get_segment_details(|when, then| {
-//!     when.segment_id("6d68ea15-26c4-4109-835a-65b81773a5e2");
+//!     when.segment_id(&"6d68ea15-26c4-4109-835a-65b81773a5e2".parse().unwrap());
 //!     then.ok(&SegmentDetails::builder().message("success").try_into().unwrap());
 //! });
 //! # let _ = mock;
@@ -26,3 +26,14 @@ mod generated {
 }
 
 pub use generated::*;
+
+#[cfg(test)]
+mod tests {
+    /// What compiles (`OUT_DIR`) is byte-identical to the reviewed snapshot.
+    #[test]
+    fn the_compiled_helpers_are_the_reviewed_snapshot() {
+        let compiled = include_str!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
+        let snapshot = include_str!("../generated/httpmock.rs");
+        assert!(compiled == snapshot, "generated/httpmock.rs is stale: run `cargo xtask generate`");
+    }
+}

@@ -1,0 +1,111 @@
+//! Every response example in the spec must decode into the type generated for its schema.
+
+use braze_segments_api::types;
+use serde_json::Value;
+
+use crate::lint::follow;
+use crate::{Problem, SPEC};
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Decodes `value` as the generated type named `schema`. `None` when no generated type is known
+/// under that name (the table below must list every component schema).
+fn decode_as(schema: &str, value: &Value) -> Option<Result<(), String>> {
+    fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), String> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .map(drop)
+            .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
+    }
+    Some(match schema {
+        "SegmentDetails" => decode::<types::SegmentDetails>(value),
+        "SegmentList" => decode::<types::SegmentList>(value),
+        "SegmentSummary" => decode::<types::SegmentSummary>(value),
+        "SegmentDataSeries" => decode::<types::SegmentDataSeries>(value),
+        "DataPoint" => decode::<types::DataPoint>(value),
+        "BrazeError" => decode::<types::BrazeError>(value),
+        "BrazeErrorDetail" => decode::<types::BrazeErrorDetail>(value),
+        "SortDirection" => decode::<types::SortDirection>(value),
+        _ => return None,
+    })
+}
+
+/// Decodes every `example` and `examples.*.value` of every response (and of every component
+/// schema) into its generated type; each failure is a problem naming the example and the JSON
+/// path that failed.
+pub fn check_examples(spec: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut examples: Vec<(String, String, &Value)> = Vec::new(); // (where, schema name, value)
+
+    let paths = spec.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let item = follow(spec, item);
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let responses = op.get("responses").and_then(Value::as_object);
+            for (status, response) in responses.into_iter().flatten() {
+                let response = follow(spec, response);
+                let content = response.get("content").and_then(Value::as_object);
+                for (media_type, media) in content.into_iter().flatten() {
+                    let at = format!("{} {path} → {status} ({media_type})", method.to_uppercase());
+                    let schema = media.get("schema");
+                    let named = schema
+                        .and_then(|s| s.get("$ref"))
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"));
+                    let found = media_examples(media);
+                    if found.is_empty() {
+                        continue;
+                    }
+                    let Some(name) = named else {
+                        problems.push(Problem {
+                            check: "example",
+                            message: format!("{SPEC}: {at} has examples but an inline schema"),
+                            fix: "move the schema to components.schemas so its examples can be checked".into(),
+                        });
+                        continue;
+                    };
+                    for (label, value) in found {
+                        examples.push((format!("{at} example {label}"), name.to_owned(), value));
+                    }
+                }
+            }
+        }
+    }
+    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        if decode_as(name, &Value::Null).is_none() {
+            problems.push(Problem {
+                check: "example",
+                message: format!("schema `{name}` has no entry in xtask's table of generated types"),
+                fix: format!("add `\"{name}\" => decode::<types::{name}>(value)` to xtask/src/examples.rs"),
+            });
+        }
+        if let Some(example) = schema.get("example") {
+            examples.push((format!("components.schemas.{name}.example"), name.clone(), example));
+        }
+    }
+
+    for (at, name, value) in examples {
+        if let Some(Err(e)) = decode_as(&name, value) {
+            problems.push(Problem {
+                check: "example",
+                message: format!("{SPEC}: {at} does not decode into types::{name}: {e}"),
+                fix: format!("correct the example (or the schema `{name}`, then `cargo xtask generate`)"),
+            });
+        }
+    }
+    problems
+}
+
+fn media_examples(media: &Value) -> Vec<(String, &Value)> {
+    let mut found = Vec::new();
+    if let Some(example) = media.get("example") {
+        found.push(("example".to_owned(), example));
+    }
+    for (label, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+        if let Some(value) = example.get("value") {
+            found.push((format!("`{label}`"), value));
+        }
+    }
+    found
+}
