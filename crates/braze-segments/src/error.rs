@@ -1,0 +1,250 @@
+//! The SDK's error type.
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::RateLimit;
+
+/// Everything a call can fail with. Matching is future-proof: new variants may be added.
+///
+/// No variant ever holds the API key: not in its fields, its `Display` or its `Debug`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was refused before any request was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The argument's name.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The client could not be configured (missing key, bad endpoint, insecure URL, ...).
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// Braze (or something in front of it) answered with an error status, or with a
+    /// `message` other than `"success"`.
+    #[error("Braze answered {status}: {message}{}", ErrorsSuffix(errors))]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// Braze's `message`, or a snippet of a body that was not Braze's JSON.
+        message: String,
+        /// Braze's `errors`, when it sent any.
+        errors: Vec<ErrorDetail>,
+        /// The response's rate-limit figures.
+        rate_limit: RateLimit,
+    },
+
+    /// The workspace's rate limit is spent and resets later than the policy is willing to wait
+    /// (or the retries ran out on 429s).
+    #[error("rate limited by Braze{}{}", ResetSuffix(reset_at), MessageSuffix(message))]
+    RateLimited {
+        /// When the window resets, if Braze said.
+        reset_at: Option<DateTime<Utc>>,
+        /// How long that is from when the call gave up.
+        wait: Option<Duration>,
+        /// The response's rate-limit figures.
+        rate_limit: RateLimit,
+        /// Braze's message, if a 429 carried one.
+        message: Option<String>,
+    },
+
+    /// An attempt or the whole call ran out of time.
+    #[error("timed out after {elapsed:?} ({attempts} attempt(s))")]
+    Timeout {
+        /// How long the call ran.
+        elapsed: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+
+    /// The request could not be sent or the response not received (DNS, connect, TLS, a
+    /// dropped connection). The cause is kept in `source()`.
+    #[error("transport error: {message}")]
+    Transport {
+        /// What failed, in short.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A response body did not decode into the expected type.
+    #[error("cannot decode the {status} response at `{path}`: {message} (body starts: {snippet:?})")]
+    Decode {
+        /// The HTTP status.
+        status: u16,
+        /// The JSON path that failed, e.g. `tags[2]` (`.` for the whole document).
+        path: String,
+        /// What serde said.
+        message: String,
+        /// The first bytes of the body, lossily decoded.
+        snippet: String,
+    },
+
+    /// A response body was larger than the configured cap; the rest was not read.
+    #[error("the {status} response body is larger than the {limit}-byte cap")]
+    BodyTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+}
+
+impl Error {
+    /// The HTTP status, for errors that came from a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::RateLimited { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// True for a 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// True for a 401 (a bad key, a key of another instance, a quoted key).
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// True for a 403 (a key without the permission, an inactive account).
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
+    /// True when the same call might succeed later: 429, 500, 502, 503, 504, timeouts and
+    /// transport errors.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The rate-limit figures of the response behind the error, if any.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        match self {
+            Error::Api { rate_limit, .. } | Error::RateLimited { rate_limit, .. } => Some(rate_limit),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// One item of Braze's `errors`: a string or an object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum ErrorDetail {
+    /// A detail as text.
+    Text(String),
+    /// A detail as a JSON object.
+    Object(serde_json::Map<String, serde_json::Value>),
+}
+
+impl fmt::Display for ErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorDetail::Text(text) => f.write_str(text),
+            ErrorDetail::Object(map) => write!(f, "{}", serde_json::Value::Object(map.clone())),
+        }
+    }
+}
+
+impl From<braze_segments_api::types::BrazeErrorDetail> for ErrorDetail {
+    fn from(detail: braze_segments_api::types::BrazeErrorDetail) -> Self {
+        match detail {
+            braze_segments_api::types::BrazeErrorDetail::String(text) => ErrorDetail::Text(text),
+            braze_segments_api::types::BrazeErrorDetail::Object(map) => ErrorDetail::Object(map),
+        }
+    }
+}
+
+struct ErrorsSuffix<'a>(&'a [ErrorDetail]);
+
+impl fmt::Display for ErrorsSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, detail) in self.0.iter().enumerate() {
+            f.write_str(if i == 0 { " (" } else { "; " })?;
+            write!(f, "{detail}")?;
+        }
+        if !self.0.is_empty() {
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+struct ResetSuffix<'a>(&'a Option<DateTime<Utc>>);
+
+impl fmt::Display for ResetSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(at) => write!(f, " until {}", at.to_rfc3339()),
+            None => Ok(()),
+        }
+    }
+}
+
+struct MessageSuffix<'a>(&'a Option<String>);
+
+impl fmt::Display for MessageSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The first bytes of a body, for error messages (lossy UTF-8, at most `max` bytes).
+pub(crate) fn snippet(body: &[u8], max: usize) -> String {
+    let cut = &body[..body.len().min(max)];
+    let mut text = String::from_utf8_lossy(cut).into_owned();
+    if body.len() > max {
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_say_status_message_and_details() {
+        let err = Error::Api {
+            status: 400,
+            message: "segment_id must be a string".into(),
+            errors: vec![ErrorDetail::Text("bad id".into()), ErrorDetail::Object(serde_json::from_str(r#"{"code":1}"#).unwrap())],
+            rate_limit: RateLimit::default(),
+        };
+        assert_eq!(err.to_string(), r#"Braze answered 400: segment_id must be a string (bad id; {"code":1})"#);
+        assert!(!err.is_retryable());
+        assert_eq!(err.status(), Some(400));
+    }
+
+    #[test]
+    fn snippets_are_cut_on_bytes_and_lossy() {
+        assert_eq!(snippet(b"abc", 10), "abc");
+        assert_eq!(snippet(b"abcdef", 3), "abc…");
+        assert_eq!(snippet(&[0xff, b'a'], 10), "\u{fffd}a");
+        assert_eq!(snippet("é".as_bytes(), 1), "\u{fffd}…");
+    }
+}

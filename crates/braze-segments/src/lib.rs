@@ -1,0 +1,21 @@
+#![doc = include_str!("../../../README.md")]
+#![warn(missing_docs)]
+
+mod client;
+mod error;
+mod instance;
+mod rate_limit;
+pub mod retry;
+mod transport;
+mod types;
+
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
+pub use error::{Error, ErrorDetail};
+pub use instance::{Instance, UnknownInstance};
+pub use rate_limit::{RateLimit, RequestQuota};
+pub use retry::RetryPolicy;
+pub use secrecy::SecretString;
+pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SortDirection};
+
+/// The generated low-level client, re-exported for operations this crate does not wrap.
+pub use braze_segments_api as api;

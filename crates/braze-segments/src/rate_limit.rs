@@ -1,0 +1,226 @@
+//! Braze's rate-limit headers, the shared "budget spent" gate, and the optional client-side quota.
+
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, Utc};
+use reqwest::header::HeaderMap;
+
+/// The rate-limit figures of one response (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
+///
+/// Header names are matched case-insensitively (HTTP/2 sends them lowercase); an empty or
+/// unparsable value (Braze sends empty ones on some 401s) is `None`, never an error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// When the window resets.
+    pub reset_at: Option<DateTime<Utc>>,
+}
+
+impl RateLimit {
+    /// Reads the three headers from `headers`.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        Self {
+            limit: number(headers, "x-ratelimit-limit"),
+            remaining: number(headers, "x-ratelimit-remaining"),
+            reset_at: number(headers, "x-ratelimit-reset")
+                .and_then(|secs| i64::try_from(secs).ok())
+                .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+        }
+    }
+
+    /// True when no header carried a usable value.
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.remaining.is_none() && self.reset_at.is_none()
+    }
+
+    /// How long from `now` until the window resets (zero if it already has); `None` without a
+    /// reset time.
+    pub fn reset_after(&self, now: SystemTime) -> Option<Duration> {
+        let reset = self.reset_at?;
+        let reset = UNIX_EPOCH + Duration::from_secs(u64::try_from(reset.timestamp()).ok()?);
+        Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+    }
+}
+
+/// A header's value as a whole number; `None` when absent, empty or not a number. Values with a
+/// fractional part (`"1721919600.0"`) are truncated.
+fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
+    let text = headers.get(name)?.to_str().ok()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    text.parse::<u64>().ok().or_else(|| {
+        let value = text.parse::<f64>().ok()?;
+        (value.is_finite() && value >= 0.0 && value < u64::MAX as f64).then_some(value as u64)
+    })
+}
+
+/// `Retry-After` as a delay: delta-seconds, or an HTTP date relative to `now`.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let date = DateTime::parse_from_rfc2822(text).ok()?;
+    let at = UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Shared by every clone of a client: set when a response says the budget is spent
+/// (`Remaining: 0`), so that later calls wait for the reset instead of running into 429s.
+#[derive(Debug, Default)]
+pub(crate) struct Gate {
+    blocked_until: Mutex<Option<SystemTime>>,
+}
+
+impl Gate {
+    /// Records a response's figures: closes the gate until the reset when nothing remains.
+    pub(crate) fn observe(&self, rate_limit: &RateLimit, now: SystemTime) {
+        if rate_limit.remaining != Some(0) {
+            return;
+        }
+        let Some(wait) = rate_limit.reset_after(now) else { return };
+        let until = now + wait;
+        let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+        if blocked.is_none_or(|b| b < until) {
+            *blocked = Some(until);
+        }
+    }
+
+    /// How long a call starting at `now` must wait; zero when the gate is open.
+    pub(crate) fn wait(&self, now: SystemTime) -> Duration {
+        let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
+        match *blocked {
+            Some(until) if until > now => until.duration_since(now).unwrap_or(Duration::ZERO),
+            Some(_) => {
+                *blocked = None;
+                Duration::ZERO
+            }
+            None => Duration::ZERO,
+        }
+    }
+}
+
+/// A client-side request quota, enforced before each attempt by every clone of the client (a
+/// [`governor`] rate limiter: a token bucket with no background task).
+///
+/// ```
+/// use braze_segments::RequestQuota;
+/// // Braze's default budget for these endpoints.
+/// let quota = RequestQuota::per_hour(250_000).unwrap();
+/// # let _ = quota;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestQuota {
+    pub(crate) quota: governor::Quota,
+}
+
+impl RequestQuota {
+    /// At most `n` requests a second, in bursts of up to `n`. `None` when `n` is zero.
+    pub fn per_second(n: u32) -> Option<Self> {
+        Some(Self {
+            quota: governor::Quota::per_second(NonZeroU32::new(n)?),
+        })
+    }
+
+    /// At most `n` requests an hour, spread evenly, in bursts of up to `n`. `None` when `n` is zero.
+    pub fn per_hour(n: u32) -> Option<Self> {
+        Some(Self {
+            quota: governor::Quota::per_hour(NonZeroU32::new(n)?),
+        })
+    }
+
+    /// At most `n` requests per `window`, spread evenly, in bursts of up to `n`. `None` when
+    /// `n` is zero or the window is shorter than `n` nanoseconds.
+    pub fn per_window(n: u32, window: Duration) -> Option<Self> {
+        let n = NonZeroU32::new(n)?;
+        let quota = governor::Quota::with_period(window / n.get())?.allow_burst(n);
+        Some(Self { quota })
+    }
+}
+
+pub(crate) type Limiter = governor::DefaultDirectRateLimiter;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn parses_braze_headers_in_any_case() {
+        for (limit, remaining, reset) in [
+            ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"),
+            ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"),
+        ] {
+            let rl = RateLimit::from_headers(&headers(&[(limit, "250000"), (remaining, "249873"), (reset, "1721919600")]));
+            assert_eq!(rl.limit, Some(250_000));
+            assert_eq!(rl.remaining, Some(249_873));
+            assert_eq!(rl.reset_at.unwrap().to_rfc3339(), "2024-07-25T15:00:00+00:00");
+        }
+    }
+
+    #[test]
+    fn tolerates_empty_and_garbage_values() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[("x-ratelimit-limit", ""), ("x-ratelimit-remaining", ""), ("x-ratelimit-reset", "")],
+            &[("x-ratelimit-limit", "lots"), ("x-ratelimit-remaining", "-1"), ("x-ratelimit-reset", "soon")],
+            &[("x-ratelimit-limit", "1e400"), ("x-ratelimit-remaining", "NaN"), ("x-ratelimit-reset", "99999999999999999999")],
+            &[],
+        ];
+        for case in cases {
+            assert!(RateLimit::from_headers(&headers(case)).is_empty(), "{case:?}");
+        }
+        let rl = RateLimit::from_headers(&headers(&[("x-ratelimit-remaining", " 7 "), ("x-ratelimit-reset", "1721919600.0")]));
+        assert_eq!(rl.remaining, Some(7));
+        assert!(rl.reset_at.is_some());
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_a_date() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_721_919_600);
+        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Thu, 25 Jul 2024 15:00:05 GMT")]), now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "later")]), now), None);
+    }
+
+    #[test]
+    fn the_gate_closes_on_zero_remaining_until_the_reset() {
+        let gate = Gate::default();
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        let reset = DateTime::from_timestamp(1_010, 0);
+        gate.observe(&RateLimit { limit: Some(10), remaining: Some(3), reset_at: reset }, now);
+        assert_eq!(gate.wait(now), Duration::ZERO);
+        gate.observe(&RateLimit { limit: Some(10), remaining: Some(0), reset_at: reset }, now);
+        assert_eq!(gate.wait(now), Duration::from_secs(10));
+        assert_eq!(gate.wait(now + Duration::from_secs(4)), Duration::from_secs(6));
+        assert_eq!(gate.wait(now + Duration::from_secs(10)), Duration::ZERO);
+        gate.observe(&RateLimit { limit: None, remaining: Some(0), reset_at: None }, now);
+        assert_eq!(gate.wait(now), Duration::ZERO, "no reset time: nothing to wait for");
+    }
+
+    #[test]
+    fn quotas_refuse_zero() {
+        assert!(RequestQuota::per_second(0).is_none());
+        assert!(RequestQuota::per_hour(0).is_none());
+        assert!(RequestQuota::per_window(5, Duration::from_secs(1)).is_some());
+    }
+}

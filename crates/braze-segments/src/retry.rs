@@ -1,0 +1,232 @@
+//! When to retry: a policy and the pure function [`decide`] that applies it.
+
+use std::time::Duration;
+
+/// How calls are retried.
+///
+/// The default: up to 4 attempts; exponential backoff with full jitter (base 200 ms, cap 10 s)
+/// on 429, 500, 502, 503, 504, connection errors and timeouts; a 429 waits for
+/// `X-RateLimit-Reset` (or `Retry-After`) when that is at most [`max_rate_limit_wait`](Self::max_rate_limit_wait)
+/// (60 s) away, and fails at once with [`Error::RateLimited`](crate::Error::RateLimited) otherwise; every
+/// call gives up after [`deadline`](Self::deadline) (2 minutes) in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// The first backoff ceiling; doubles with each retry.
+    pub base_delay: Duration,
+    /// The largest backoff ceiling.
+    pub max_delay: Duration,
+    /// The longest a call waits for a rate-limit window to reset before it returns
+    /// [`Error::RateLimited`](crate::Error::RateLimited) instead.
+    pub max_rate_limit_wait: Duration,
+    /// The most a call may take, attempts and waits included; `None` for no limit.
+    pub deadline: Option<Duration>,
+    /// HTTP statuses that are retried.
+    pub retry_statuses: Vec<u16>,
+    /// Whether connection errors, dropped connections and timeouts are retried.
+    pub retry_transport_errors: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            max_rate_limit_wait: Duration::from_secs(60),
+            deadline: Some(Duration::from_secs(120)),
+            retry_statuses: vec![429, 500, 502, 503, 504],
+            retry_transport_errors: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries (rate-limit waits still apply through the gate).
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The backoff ceiling before retry number `retry` (1 for the first retry):
+    /// `min(max_delay, base_delay × 2^(retry-1))`. Full jitter draws the wait uniformly from
+    /// `0..=ceiling`.
+    pub fn backoff_ceiling(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// What one attempt came to, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A response with this status (2xx never reaches [`decide`]).
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// How long the server asked to wait: `Retry-After`, else `X-RateLimit-Reset` − now
+        /// (only consulted for 429).
+        server_wait: Option<Duration>,
+    },
+    /// The connection failed, was dropped, or the attempt timed out.
+    Transport,
+    /// Anything else (a body past the cap, an undecodable success): never retried.
+    Permanent,
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Wait exactly this long (the server said when), then retry.
+    RetryAfter(Duration),
+    /// Wait a uniformly random time in `0..=ceiling` (full jitter), then retry.
+    RetryJittered {
+        /// The backoff ceiling.
+        ceiling: Duration,
+    },
+    /// Stop and return the error.
+    GiveUp(GiveUp),
+}
+
+/// Why [`decide`] gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiveUp {
+    /// The outcome is not retryable under the policy.
+    NotRetryable,
+    /// `max_attempts` are used up.
+    AttemptsExhausted,
+    /// Waiting would pass the deadline.
+    Deadline,
+    /// The rate-limit window resets later than `max_rate_limit_wait`.
+    RateLimitTooFar {
+        /// How long the server asked to wait.
+        wait: Duration,
+    },
+}
+
+/// The retry decision: after `attempts` attempts taking `elapsed` in all, ending in `outcome`,
+/// retry after what, or give up? Pure: no clock, no randomness, no I/O.
+pub fn decide(policy: &RetryPolicy, outcome: &Outcome, attempts: u32, elapsed: Duration) -> Decision {
+    let (retryable, server_wait) = match *outcome {
+        Outcome::Status { status, server_wait } => (
+            policy.retry_statuses.contains(&status),
+            if status == 429 { server_wait } else { None },
+        ),
+        Outcome::Transport => (policy.retry_transport_errors, None),
+        Outcome::Permanent => (false, None),
+    };
+    if !retryable {
+        return Decision::GiveUp(GiveUp::NotRetryable);
+    }
+    if let Some(wait) = server_wait {
+        if wait > policy.max_rate_limit_wait {
+            return Decision::GiveUp(GiveUp::RateLimitTooFar { wait });
+        }
+    }
+    if attempts >= policy.max_attempts {
+        return Decision::GiveUp(GiveUp::AttemptsExhausted);
+    }
+    let (decision, least_wait) = match server_wait {
+        Some(wait) => (Decision::RetryAfter(wait), wait),
+        None => (
+            Decision::RetryJittered {
+                ceiling: policy.backoff_ceiling(attempts),
+            },
+            Duration::ZERO,
+        ),
+    };
+    if policy.deadline.is_some_and(|deadline| elapsed + least_wait >= deadline) {
+        return Decision::GiveUp(GiveUp::Deadline);
+    }
+    decision
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    fn status(status: u16) -> Outcome {
+        Outcome::Status {
+            status,
+            server_wait: None,
+        }
+    }
+
+    fn too_many(wait: u64) -> Outcome {
+        Outcome::Status {
+            status: 429,
+            server_wait: Some(Duration::from_secs(wait)),
+        }
+    }
+
+    #[test]
+    fn the_decision_table() {
+        let p = RetryPolicy::default();
+        let rows: Vec<(Outcome, u32, Duration, Decision)> = vec![
+            // retryable statuses back off, doubling from 200 ms
+            (status(500), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            (status(502), 2, MS(0), Decision::RetryJittered { ceiling: MS(400) }),
+            (status(503), 3, MS(0), Decision::RetryJittered { ceiling: MS(800) }),
+            (status(504), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            (status(429), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            (Outcome::Transport, 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            // ... until the attempts run out
+            (status(500), 4, MS(0), Decision::GiveUp(GiveUp::AttemptsExhausted)),
+            (Outcome::Transport, 4, MS(0), Decision::GiveUp(GiveUp::AttemptsExhausted)),
+            // never retried
+            (status(400), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            (status(401), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            (status(403), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            (status(404), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            (status(501), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            (status(302), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            (Outcome::Permanent, 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
+            // a 429 waits for the server's reset when it is close enough
+            (too_many(1), 1, MS(0), Decision::RetryAfter(Duration::from_secs(1))),
+            (too_many(60), 1, MS(0), Decision::RetryAfter(Duration::from_secs(60))),
+            (too_many(61), 1, MS(0), Decision::GiveUp(GiveUp::RateLimitTooFar { wait: Duration::from_secs(61) })),
+            (too_many(3600), 4, MS(0), Decision::GiveUp(GiveUp::RateLimitTooFar { wait: Duration::from_secs(3600) })),
+            (too_many(0), 1, MS(0), Decision::RetryAfter(Duration::ZERO)),
+            // server waits only count for 429
+            (Outcome::Status { status: 503, server_wait: Some(Duration::from_secs(5)) }, 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            // the deadline (120 s)
+            (status(500), 1, Duration::from_secs(119), Decision::RetryJittered { ceiling: MS(200) }),
+            (status(500), 1, Duration::from_secs(120), Decision::GiveUp(GiveUp::Deadline)),
+            (too_many(30), 1, Duration::from_secs(100), Decision::GiveUp(GiveUp::Deadline)),
+        ];
+        for (outcome, attempts, elapsed, expected) in rows {
+            assert_eq!(decide(&p, &outcome, attempts, elapsed), expected, "{outcome:?} after {attempts} attempts, {elapsed:?}");
+        }
+    }
+
+    #[test]
+    fn the_ceiling_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff_ceiling(1), MS(200));
+        assert_eq!(p.backoff_ceiling(6), MS(6400));
+        assert_eq!(p.backoff_ceiling(7), Duration::from_secs(10));
+        assert_eq!(p.backoff_ceiling(40), Duration::from_secs(10), "no overflow");
+    }
+
+    #[test]
+    fn policies_are_configurable() {
+        let none = RetryPolicy::none();
+        assert_eq!(decide(&none, &status(503), 1, MS(0)), Decision::GiveUp(GiveUp::AttemptsExhausted));
+        let no_transport = RetryPolicy {
+            retry_transport_errors: false,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(decide(&no_transport, &Outcome::Transport, 1, MS(0)), Decision::GiveUp(GiveUp::NotRetryable));
+        let patient = RetryPolicy {
+            max_rate_limit_wait: Duration::from_secs(3600),
+            deadline: None,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(decide(&patient, &too_many(3000), 1, MS(0)), Decision::RetryAfter(Duration::from_secs(3000)));
+    }
+}

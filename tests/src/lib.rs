@@ -1,0 +1,45 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::time::Duration;
+
+use braze_segments::{Client, ClientBuilder, RetryPolicy};
+use httpmock::MockServer;
+
+/// The key every test uses; tests assert it never shows up where it must not.
+pub const KEY: &str = "test-key-SECRET-5f1c2d";
+
+/// A segment id as Braze makes them.
+pub const SEGMENT_ID: &str = "6d68ea15-26c4-4109-835a-65b81773a5e2";
+
+/// The default policy with millisecond backoff, so retry tests do not sleep for long.
+pub fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    }
+}
+
+/// A builder pointed at `server` with [`KEY`] and [`fast_policy`].
+pub fn builder(server: &MockServer) -> ClientBuilder {
+    Client::builder().api_key(KEY).endpoint(server.base_url()).retry(fast_policy())
+}
+
+/// A client pointed at `server` with [`KEY`] and [`fast_policy`].
+pub fn client(server: &MockServer) -> Client {
+    builder(server).build().expect("valid test configuration")
+}
+
+/// The full documented details body.
+pub fn full_details_json() -> serde_json::Value {
+    serde_json::json!({
+        "message": "success",
+        "created_at": "2024-07-25T13:50:47Z",
+        "updated_at": "2024-07-26T08:00:00Z",
+        "name": "Lapsed Users - 7 days",
+        "description": "Last used app more than 7 days ago",
+        "text_description": "People we are losing",
+        "tags": ["retention"],
+        "teams": ["Growth"]
+    })
+}
