@@ -22,7 +22,10 @@ pub fn fast_policy() -> RetryPolicy {
 
 /// A builder pointed at `server` with [`KEY`] and [`fast_policy`].
 pub fn builder(server: &MockServer) -> ClientBuilder {
-    Client::builder().api_key(KEY).endpoint(server.base_url()).retry(fast_policy())
+    Client::builder()
+        .api_key(KEY)
+        .endpoint(server.base_url())
+        .retry(fast_policy())
 }
 
 /// A client pointed at `server` with [`KEY`] and [`fast_policy`].

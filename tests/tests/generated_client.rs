@@ -49,9 +49,10 @@ async fn the_sdk_reads_the_same_fields_tolerating_nulls_absences_and_unknowns() 
     let server = MockServer::start_async().await;
     server.get_segment_details(|when, then| {
         when.segment_id(&"sparse".parse().unwrap());
-        then.into_inner().status(200).header("content-type", "application/json").body(
-            r#"{"tags":["a",null,"b"],"name":null,"teams":null,"brand_new_field":[1,2],"message":"success"}"#,
-        );
+        then.into_inner()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"tags":["a",null,"b"],"name":null,"teams":null,"brand_new_field":[1,2],"message":"success"}"#);
     });
     server.get_segment_details(|when, then| {
         when.segment_id(&SEGMENT_ID.parse().unwrap());
@@ -76,31 +77,27 @@ async fn list_and_data_series_parse_every_field() {
     let server = MockServer::start_async().await;
     let list = server.get_segments_list(|when, then| {
         when.page(1).sort_direction(types::SortDirection::Desc);
-        then.ok(
-            &serde_json::from_value(serde_json::json!({
-                "segments": [
-                    {"id": "6d68ea15-26c4-4109-835a-65b81773a5e2", "name": "Lapsed Users - 7 days",
-                     "analytics_tracking_enabled": true, "tags": []},
-                    {"id": "0f2a3e4c-5b6d-4e7f-8a9b-0c1d2e3f4a5b", "name": "VIP, Europe",
-                     "analytics_tracking_enabled": false, "tags": ["vip", null]}
-                ],
-                "message": "success"
-            }))
-            .unwrap(),
-        );
+        then.ok(&serde_json::from_value(serde_json::json!({
+            "segments": [
+                {"id": "6d68ea15-26c4-4109-835a-65b81773a5e2", "name": "Lapsed Users - 7 days",
+                 "analytics_tracking_enabled": true, "tags": []},
+                {"id": "0f2a3e4c-5b6d-4e7f-8a9b-0c1d2e3f4a5b", "name": "VIP, Europe",
+                 "analytics_tracking_enabled": false, "tags": ["vip", null]}
+            ],
+            "message": "success"
+        }))
+        .unwrap());
     });
     let series = server.get_segment_data_series(|when, then| {
         when.segment_id(&SEGMENT_ID.parse().unwrap())
             .length(std::num::NonZeroU8::new(3).unwrap())
             .ending_at("2024-07-25T23:59:59-5:00");
-        then.ok(
-            &serde_json::from_value(serde_json::json!({
-                "message": "success",
-                "data": [{"time": "2024-07-23", "size": 11873}, {"time": "2024-07-24", "size": 12004},
-                         {"time": "2024-07-25", "size": 12130}]
-            }))
-            .unwrap(),
-        );
+        then.ok(&serde_json::from_value(serde_json::json!({
+            "message": "success",
+            "data": [{"time": "2024-07-23", "size": 11873}, {"time": "2024-07-24", "size": 12004},
+                     {"time": "2024-07-25", "size": 12130}]
+        }))
+        .unwrap());
     });
     let sdk = client(&server);
     let page = sdk.segments_page(1, braze_segments::SortDirection::Desc).await.unwrap();
@@ -126,7 +123,16 @@ async fn list_and_data_series_parse_every_field() {
 async fn awkward_segment_ids_arrive_intact() {
     let server = MockServer::start_async().await;
     let sdk = client(&server);
-    for id in ["a&b=c", "plus+sign", "with space", "hash#tag", "slash/ed", "ünïcødé-セグメント", "%41 literal", "?q=1"] {
+    for id in [
+        "a&b=c",
+        "plus+sign",
+        "with space",
+        "hash#tag",
+        "slash/ed",
+        "ünïcødé-セグメント",
+        "%41 literal",
+        "?q=1",
+    ] {
         // httpmock matches the decoded query value, so a hit proves the server saw `id` exactly.
         let mut mock = server.get_segment_details(|when, then| {
             when.segment_id(&id.parse().unwrap());
@@ -165,7 +171,12 @@ async fn documented_error_statuses_surface_with_status_and_message() {
             };
         });
         // The generated client: a typed ErrorResponse with status and body.
-        let raw = client(&server).api().get_segment_details().segment_id(id.as_str()).send().await;
+        let raw = client(&server)
+            .api()
+            .get_segment_details()
+            .segment_id(id.as_str())
+            .send()
+            .await;
         match raw {
             Err(braze_segments_api::Error::ErrorResponse(value)) => {
                 assert_eq!(value.status().as_u16(), status);

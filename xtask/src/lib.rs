@@ -49,7 +49,10 @@ impl std::fmt::Display for Problem {
 pub fn generate(root: &Path) -> Result<Vec<PathBuf>, String> {
     let generated = braze_segments_codegen::generate(&root.join(SPEC), SPEC).map_err(|e| e.to_string())?;
     let mut changed = Vec::new();
-    for (rel, text) in [(CLIENT_SNAPSHOT, &generated.client), (HTTPMOCK_SNAPSHOT, &generated.httpmock)] {
+    for (rel, text) in [
+        (CLIENT_SNAPSHOT, &generated.client),
+        (HTTPMOCK_SNAPSHOT, &generated.httpmock),
+    ] {
         let path = root.join(rel);
         if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             continue;
@@ -77,7 +80,10 @@ pub fn check_snapshots(root: &Path) -> Vec<Problem> {
         }
     };
     let mut problems = Vec::new();
-    for (rel, fresh) in [(CLIENT_SNAPSHOT, &generated.client), (HTTPMOCK_SNAPSHOT, &generated.httpmock)] {
+    for (rel, fresh) in [
+        (CLIENT_SNAPSHOT, &generated.client),
+        (HTTPMOCK_SNAPSHOT, &generated.httpmock),
+    ] {
         let committed = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
         if committed == *fresh {
             continue;

@@ -64,7 +64,10 @@ pub fn lint_spec(spec: &Value) -> Vec<Problem> {
             }
             let responses = op.get("responses").and_then(Value::as_object);
             if responses.is_none_or(|r| r.is_empty()) {
-                report(format!("{SPEC}: {name} has no responses"), "document its responses".into());
+                report(
+                    format!("{SPEC}: {name} has no responses"),
+                    "document its responses".into(),
+                );
             }
             for (status, response) in responses.into_iter().flatten() {
                 let response = follow(spec, response);
@@ -127,7 +130,13 @@ fn lint_schema(spec: &Value, schema: &Value, at: &str, report: &mut impl FnMut(S
         lint_schema(spec, items, &format!("{at}[]"), report);
     }
     for key in ["allOf", "oneOf", "anyOf"] {
-        for (i, sub) in schema.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, sub) in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             lint_schema(spec, sub, &format!("{at}.{key}[{i}]"), report);
         }
     }

@@ -24,7 +24,11 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
 }
 
 fn report(root: &Path) -> String {
-    check_all(root).iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    check_all(root)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -47,7 +51,10 @@ fn a_property_added_without_regenerating_fails_until_generate() {
     assert!(!problems.is_empty());
     let text = report(copy.path());
     assert!(text.contains(&format!("{CLIENT_SNAPSHOT} differs")), "{text}");
-    assert!(text.contains("+        pub owner:"), "the diff shows the new field: {text}");
+    assert!(
+        text.contains("+        pub owner:"),
+        "the diff shows the new field: {text}"
+    );
     assert!(text.contains("fix: cargo xtask generate"), "{text}");
 
     let changed = generate(copy.path()).unwrap();
@@ -58,7 +65,12 @@ fn a_property_added_without_regenerating_fails_until_generate() {
 #[test]
 fn a_hand_edit_to_a_snapshot_fails_with_a_diff() {
     let copy = copy_of_workspace();
-    edit(copy.path(), HTTPMOCK_SNAPSHOT, "pub trait MockServerExt {", "pub trait MockServerExt { // tweak");
+    edit(
+        copy.path(),
+        HTTPMOCK_SNAPSHOT,
+        "pub trait MockServerExt {",
+        "pub trait MockServerExt { // tweak",
+    );
     let text = report(copy.path());
     assert!(text.contains(&format!("{HTTPMOCK_SNAPSHOT} differs")), "{text}");
     assert!(text.contains("-pub trait MockServerExt { // tweak"), "{text}");
@@ -85,7 +97,10 @@ fn an_undocumented_parameter_fails_the_lint() {
         "x-note: none",
     );
     let text = report(copy.path());
-    assert!(text.contains("parameter `length` of GET /segments/data_series has no description"), "{text}");
+    assert!(
+        text.contains("parameter `length` of GET /segments/data_series has no description"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -26,8 +26,7 @@ mod generated {
 pub use generated::*;
 
 /// Boxed future returned by an [`Exec`].
-pub type ExecFuture<'a> =
-    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
 /// Replaces how the generated client executes a request (after it is built, before its body is
 /// decoded). The default executes it with the client's `reqwest::Client`.
@@ -84,6 +83,9 @@ mod tests {
     fn the_compiled_client_is_the_reviewed_snapshot() {
         let compiled = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
         let snapshot = include_str!("../generated/client.rs");
-        assert!(compiled == snapshot, "generated/client.rs is stale: run `cargo xtask generate`");
+        assert!(
+            compiled == snapshot,
+            "generated/client.rs is stale: run `cargo xtask generate`"
+        );
     }
 }

@@ -120,9 +120,7 @@ pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, String> {
 pub fn generate(spec_path: &Path, display_path: &str) -> Result<Generated, CodegenError> {
     let spec = load_spec(spec_path)?;
     let path = spec_path.display().to_string();
-    let client = run_guarded(&path, "client", || {
-        Generator::new(&settings()).generate_tokens(&spec)
-    })?;
+    let client = run_guarded(&path, "client", || Generator::new(&settings()).generate_tokens(&spec))?;
     let httpmock = run_guarded(&path, "httpmock", || {
         Generator::new(&settings()).httpmock(&spec, API_CRATE_PATH)
     })?;
@@ -222,7 +220,9 @@ paths:
 
     #[test]
     fn a_missing_file_names_the_path() {
-        let err = generate(Path::new("/nonexistent/spec.yaml"), "x").unwrap_err().to_string();
+        let err = generate(Path::new("/nonexistent/spec.yaml"), "x")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/nonexistent/spec.yaml"), "{err}");
     }
 }

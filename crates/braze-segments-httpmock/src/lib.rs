@@ -34,6 +34,9 @@ mod tests {
     fn the_compiled_helpers_are_the_reviewed_snapshot() {
         let compiled = include_str!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
         let snapshot = include_str!("../generated/httpmock.rs");
-        assert!(compiled == snapshot, "generated/httpmock.rs is stale: run `cargo xtask generate`");
+        assert!(
+            compiled == snapshot,
+            "generated/httpmock.rs is stale: run `cargo xtask generate`"
+        );
     }
 }

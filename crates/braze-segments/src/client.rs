@@ -181,9 +181,9 @@ impl ClientBuilder {
         let key = self
             .api_key
             .ok_or_else(|| Error::Config("no API key: call .api_key(…) or set BRAZE_API_KEY".into()))?;
-        let endpoint = self
-            .endpoint
-            .ok_or_else(|| Error::Config("no endpoint: call .instance(…) or .endpoint(…), or set BRAZE_REST_ENDPOINT".into()))?;
+        let endpoint = self.endpoint.ok_or_else(|| {
+            Error::Config("no endpoint: call .instance(…) or .endpoint(…), or set BRAZE_REST_ENDPOINT".into())
+        })?;
         let url = check_endpoint(&endpoint)?;
         let base = url.as_str().trim_end_matches('/').to_owned();
 
@@ -269,10 +269,14 @@ fn check_endpoint(endpoint: &str) -> Result<url::Url, Error> {
     let url = url::Url::parse(endpoint.trim())
         .map_err(|e| Error::Config(format!("endpoint {:?} is not a URL: {e}", endpoint.trim())))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config("the endpoint must not carry credentials: pass the key with .api_key(…)".into()));
+        return Err(Error::Config(
+            "the endpoint must not carry credentials: pass the key with .api_key(…)".into(),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!("endpoint {url} must not have a query or fragment")));
+        return Err(Error::Config(format!(
+            "endpoint {url} must not have a query or fragment"
+        )));
     }
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -345,7 +349,9 @@ impl Client {
 
     /// `GET /segments/details`: the details of one segment.
     pub async fn segment_details(&self, segment_id: &str) -> Result<SegmentDetails, Error> {
-        self.segment_details_with_meta(segment_id).await.map(Response::into_inner)
+        self.segment_details_with_meta(segment_id)
+            .await
+            .map(Response::into_inner)
     }
 
     /// [`segment_details`](Self::segment_details) with the response's status, rate-limit figures
@@ -365,7 +371,10 @@ impl Client {
     pub async fn segments_page(&self, page: u32, sort: SortDirection) -> Result<Response<Vec<SegmentSummary>>, Error> {
         let response = self
             .run("get_segments_list", None, |api| {
-                api.get_segments_list().page(page).sort_direction(api::SortDirection::from(sort)).send()
+                api.get_segments_list()
+                    .page(page)
+                    .sort_direction(api::SortDirection::from(sort))
+                    .send()
             })
             .await?;
         Ok(response.map(|list| {
@@ -411,13 +420,23 @@ impl Client {
             .data
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|p| Some(DataPoint { time: p.time?, size: p.size? }))
+            .filter_map(|p| {
+                Some(DataPoint {
+                    time: p.time?,
+                    size: p.size?,
+                })
+            })
             .collect())
     }
 
     /// Every call goes through here: gate and quota, one attempt through the generated client,
     /// then [`decide`] whether and when to retry. One tracing span per call.
-    async fn run<'a, T, F, Fut>(&'a self, operation: &'static str, segment_id: Option<&str>, send: F) -> Result<Response<T>, Error>
+    async fn run<'a, T, F, Fut>(
+        &'a self,
+        operation: &'static str,
+        segment_id: Option<&str>,
+        send: F,
+    ) -> Result<Response<T>, Error>
     where
         T: DeserializeOwned + BrazeBody,
         F: Fn(&'a braze_segments_api::Client) -> Fut,
@@ -448,7 +467,12 @@ impl Client {
                 let outcome = match policy.deadline.map(|d| d.saturating_sub(started.elapsed())) {
                     Some(left) => match tokio::time::timeout(left, attempt).await {
                         Ok(outcome) => outcome,
-                        Err(_) => break Err(Error::Timeout { elapsed: started.elapsed(), attempts }),
+                        Err(_) => {
+                            break Err(Error::Timeout {
+                                elapsed: started.elapsed(),
+                                attempts,
+                            })
+                        }
                     },
                     None => attempt.await,
                 };
@@ -527,7 +551,10 @@ impl Client {
                     message: Some("the rate-limit window is spent (X-RateLimit-Remaining: 0)".into()),
                 });
             }
-            tracing::info!(wait_ms = wait.as_millis() as u64, "rate-limit window spent; waiting for its reset");
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                "rate-limit window spent; waiting for its reset"
+            );
             tokio::time::sleep(wait).await;
         }
         if let Some(limiter) = &shared.limiter {
@@ -557,7 +584,9 @@ impl Client {
         let status = meta.status.unwrap_or(0);
         let status_outcome = |status: u16| Outcome::Status {
             status,
-            server_wait: meta.retry_after.or_else(|| meta.rate_limit.reset_after(SystemTime::now())),
+            server_wait: meta
+                .retry_after
+                .or_else(|| meta.rate_limit.reset_after(SystemTime::now())),
         };
         match error {
             E::ErrorResponse(value) => {
@@ -566,14 +595,25 @@ impl Client {
                 let error = Error::Api {
                     status,
                     message: body.message,
-                    errors: body.errors.unwrap_or_default().into_iter().map(ErrorDetail::from).collect(),
+                    errors: body
+                        .errors
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(ErrorDetail::from)
+                        .collect(),
                     rate_limit: meta.rate_limit,
                 };
                 (error, status_outcome(status))
             }
             E::InvalidResponsePayload(bytes, _) if meta.body_over_limit => {
                 let _ = bytes;
-                (Error::BodyTooLarge { status, limit: self.shared.body_limit }, Outcome::Permanent)
+                (
+                    Error::BodyTooLarge {
+                        status,
+                        limit: self.shared.body_limit,
+                    },
+                    Outcome::Permanent,
+                )
             }
             E::InvalidResponsePayload(bytes, json_error) => {
                 if (200..300).contains(&status) {
@@ -598,21 +638,40 @@ impl Client {
                     .map(str::to_owned);
                 let body = response.bytes().await;
                 if meta.body_over_limit || body.as_ref().err().is_some_and(|e| is_length_limit(e)) {
-                    return (Error::BodyTooLarge { status, limit: self.shared.body_limit }, Outcome::Permanent);
+                    return (
+                        Error::BodyTooLarge {
+                            status,
+                            limit: self.shared.body_limit,
+                        },
+                        Outcome::Permanent,
+                    );
                 }
                 let body = body.unwrap_or_default();
                 let message = match (status, location) {
-                    (300..=399, Some(location)) => format!("redirect to {location} not followed (it leaves the configured endpoint)"),
+                    (300..=399, Some(location)) => {
+                        format!("redirect to {location} not followed (it leaves the configured endpoint)")
+                    }
                     _ => serde_json::from_slice::<api::BrazeError>(&body)
                         .map(|b| b.message)
                         .unwrap_or_else(|_| body_message(&body)),
                 };
-                let error = Error::Api { status, message, errors: Vec::new(), rate_limit: meta.rate_limit };
+                let error = Error::Api {
+                    status,
+                    message,
+                    errors: Vec::new(),
+                    rate_limit: meta.rate_limit,
+                };
                 (error, status_outcome(status))
             }
             E::ResponseBodyError(e) => {
                 if meta.body_over_limit || is_length_limit(&e) {
-                    (Error::BodyTooLarge { status, limit: self.shared.body_limit }, Outcome::Permanent)
+                    (
+                        Error::BodyTooLarge {
+                            status,
+                            limit: self.shared.body_limit,
+                        },
+                        Outcome::Permanent,
+                    )
                 } else {
                     (transport_error(e, started, attempts), Outcome::Transport)
                 }
@@ -620,7 +679,14 @@ impl Client {
             E::CommunicationError(e) => {
                 let permanent = e.is_builder() || e.is_redirect();
                 let error = transport_error(e, started, attempts);
-                (error, if permanent { Outcome::Permanent } else { Outcome::Transport })
+                (
+                    error,
+                    if permanent {
+                        Outcome::Permanent
+                    } else {
+                        Outcome::Transport
+                    },
+                )
             }
             E::InvalidRequest(reason) => (Error::invalid("request", reason), Outcome::Permanent),
             other => (
@@ -637,7 +703,15 @@ impl Client {
 /// The final error of a call that gave up.
 fn finish(error: Error, reason: GiveUp, meta: &AttemptMeta, started: Instant, attempts: u32) -> Error {
     match (error, reason) {
-        (Error::Api { status: 429, message, rate_limit, .. }, reason) => {
+        (
+            Error::Api {
+                status: 429,
+                message,
+                rate_limit,
+                ..
+            },
+            reason,
+        ) => {
             let wait = match reason {
                 GiveUp::RateLimitTooFar { wait } => Some(wait),
                 _ => meta.retry_after.or_else(|| rate_limit.reset_after(SystemTime::now())),
@@ -649,14 +723,20 @@ fn finish(error: Error, reason: GiveUp, meta: &AttemptMeta, started: Instant, at
                 message: Some(message).filter(|m| !m.is_empty()),
             }
         }
-        (Error::Transport { .. }, GiveUp::Deadline) => Error::Timeout { elapsed: started.elapsed(), attempts },
+        (Error::Transport { .. }, GiveUp::Deadline) => Error::Timeout {
+            elapsed: started.elapsed(),
+            attempts,
+        },
         (error, _) => error,
     }
 }
 
 fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error {
     if e.is_timeout() {
-        return Error::Timeout { elapsed: started.elapsed(), attempts };
+        return Error::Timeout {
+            elapsed: started.elapsed(),
+            attempts,
+        };
     }
     let message = if e.is_connect() {
         "cannot connect".to_owned()
@@ -703,7 +783,10 @@ fn check_segment_id(segment_id: &str) -> Result<&str, Error> {
         return Err(Error::invalid("segment_id", "is empty"));
     }
     if segment_id.len() > MAX_SEGMENT_ID_BYTES {
-        return Err(Error::invalid("segment_id", format!("is longer than {MAX_SEGMENT_ID_BYTES} bytes")));
+        return Err(Error::invalid(
+            "segment_id",
+            format!("is longer than {MAX_SEGMENT_ID_BYTES} bytes"),
+        ));
     }
     Ok(segment_id)
 }
@@ -751,9 +834,18 @@ mod tests {
 
     #[test]
     fn env_endpoints_take_urls_or_instance_names() {
-        assert_eq!(endpoint_from_env_value("US-03").unwrap(), "https://rest.iad-03.braze.com");
-        assert_eq!(endpoint_from_env_value("eu-01").unwrap(), "https://rest.fra-01.braze.eu");
-        assert_eq!(endpoint_from_env_value("http://127.0.0.1:1").unwrap(), "http://127.0.0.1:1");
+        assert_eq!(
+            endpoint_from_env_value("US-03").unwrap(),
+            "https://rest.iad-03.braze.com"
+        );
+        assert_eq!(
+            endpoint_from_env_value("eu-01").unwrap(),
+            "https://rest.fra-01.braze.eu"
+        );
+        assert_eq!(
+            endpoint_from_env_value("http://127.0.0.1:1").unwrap(),
+            "http://127.0.0.1:1"
+        );
         let err = endpoint_from_env_value("mars-01").unwrap_err().to_string();
         assert!(err.contains("BRAZE_REST_ENDPOINT"), "{err}");
     }
@@ -762,7 +854,13 @@ mod tests {
     fn segment_ids_are_checked() {
         assert!(check_segment_id("abc").is_ok());
         for bad in ["", " ", "\t\n"] {
-            assert!(matches!(check_segment_id(bad), Err(Error::InvalidInput { field: "segment_id", .. })));
+            assert!(matches!(
+                check_segment_id(bad),
+                Err(Error::InvalidInput {
+                    field: "segment_id",
+                    ..
+                })
+            ));
         }
         assert!(check_segment_id(&"x".repeat(1025)).is_err());
     }

@@ -101,7 +101,9 @@ impl Error {
     /// The HTTP status, for errors that came from a response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => {
+                Some(*status)
+            }
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -232,10 +234,16 @@ mod tests {
         let err = Error::Api {
             status: 400,
             message: "segment_id must be a string".into(),
-            errors: vec![ErrorDetail::Text("bad id".into()), ErrorDetail::Object(serde_json::from_str(r#"{"code":1}"#).unwrap())],
+            errors: vec![
+                ErrorDetail::Text("bad id".into()),
+                ErrorDetail::Object(serde_json::from_str(r#"{"code":1}"#).unwrap()),
+            ],
             rate_limit: RateLimit::default(),
         };
-        assert_eq!(err.to_string(), r#"Braze answered 400: segment_id must be a string (bad id; {"code":1})"#);
+        assert_eq!(
+            err.to_string(),
+            r#"Braze answered 400: segment_id must be a string (bad id; {"code":1})"#
+        );
         assert!(!err.is_retryable());
         assert_eq!(err.status(), Some(400));
     }

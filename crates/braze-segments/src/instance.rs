@@ -109,7 +109,9 @@ impl fmt::Display for Instance {
 
 /// The error of parsing an [`Instance`] from a string that names none.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown Braze instance {input:?}: expected one of US-01…US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01")]
+#[error(
+    "unknown Braze instance {input:?}: expected one of US-01…US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01"
+)]
 pub struct UnknownInstance {
     /// What was given.
     pub input: String,
@@ -144,7 +146,10 @@ mod tests {
             assert_eq!(name.parse::<Instance>(), Ok(instance));
             assert_eq!(name.to_lowercase().parse::<Instance>(), Ok(instance));
             assert_eq!(name.replace('-', "").parse::<Instance>(), Ok(instance));
-            assert_eq!(format!(" {} ", name.replace('-', "_")).parse::<Instance>(), Ok(instance));
+            assert_eq!(
+                format!(" {} ", name.replace('-', "_")).parse::<Instance>(),
+                Ok(instance)
+            );
             assert_eq!(instance.to_string(), name);
             assert!(instance.rest_url().starts_with("https://rest."));
             assert!(!instance.rest_url().ends_with('/'));

@@ -84,7 +84,9 @@ impl Gate {
         if rate_limit.remaining != Some(0) {
             return;
         }
-        let Some(wait) = rate_limit.reset_after(now) else { return };
+        let Some(wait) = rate_limit.reset_after(now) else {
+            return;
+        };
         let until = now + wait;
         let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
         if blocked.is_none_or(|b| b < until) {
@@ -168,7 +170,11 @@ mod tests {
             ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"),
             ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"),
         ] {
-            let rl = RateLimit::from_headers(&headers(&[(limit, "250000"), (remaining, "249873"), (reset, "1721919600")]));
+            let rl = RateLimit::from_headers(&headers(&[
+                (limit, "250000"),
+                (remaining, "249873"),
+                (reset, "1721919600"),
+            ]));
             assert_eq!(rl.limit, Some(250_000));
             assert_eq!(rl.remaining, Some(249_873));
             assert_eq!(rl.reset_at.unwrap().to_rfc3339(), "2024-07-25T15:00:00+00:00");
@@ -178,15 +184,30 @@ mod tests {
     #[test]
     fn tolerates_empty_and_garbage_values() {
         let cases: &[&[(&str, &str)]] = &[
-            &[("x-ratelimit-limit", ""), ("x-ratelimit-remaining", ""), ("x-ratelimit-reset", "")],
-            &[("x-ratelimit-limit", "lots"), ("x-ratelimit-remaining", "-1"), ("x-ratelimit-reset", "soon")],
-            &[("x-ratelimit-limit", "1e400"), ("x-ratelimit-remaining", "NaN"), ("x-ratelimit-reset", "99999999999999999999")],
+            &[
+                ("x-ratelimit-limit", ""),
+                ("x-ratelimit-remaining", ""),
+                ("x-ratelimit-reset", ""),
+            ],
+            &[
+                ("x-ratelimit-limit", "lots"),
+                ("x-ratelimit-remaining", "-1"),
+                ("x-ratelimit-reset", "soon"),
+            ],
+            &[
+                ("x-ratelimit-limit", "1e400"),
+                ("x-ratelimit-remaining", "NaN"),
+                ("x-ratelimit-reset", "99999999999999999999"),
+            ],
             &[],
         ];
         for case in cases {
             assert!(RateLimit::from_headers(&headers(case)).is_empty(), "{case:?}");
         }
-        let rl = RateLimit::from_headers(&headers(&[("x-ratelimit-remaining", " 7 "), ("x-ratelimit-reset", "1721919600.0")]));
+        let rl = RateLimit::from_headers(&headers(&[
+            ("x-ratelimit-remaining", " 7 "),
+            ("x-ratelimit-reset", "1721919600.0"),
+        ]));
         assert_eq!(rl.remaining, Some(7));
         assert!(rl.reset_at.is_some());
     }
@@ -194,7 +215,10 @@ mod tests {
     #[test]
     fn retry_after_takes_seconds_or_a_date() {
         let now = UNIX_EPOCH + Duration::from_secs(1_721_919_600);
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(
             retry_after(&headers(&[("retry-after", "Thu, 25 Jul 2024 15:00:05 GMT")]), now),
             Some(Duration::from_secs(5))
@@ -207,13 +231,34 @@ mod tests {
         let gate = Gate::default();
         let now = UNIX_EPOCH + Duration::from_secs(1_000);
         let reset = DateTime::from_timestamp(1_010, 0);
-        gate.observe(&RateLimit { limit: Some(10), remaining: Some(3), reset_at: reset }, now);
+        gate.observe(
+            &RateLimit {
+                limit: Some(10),
+                remaining: Some(3),
+                reset_at: reset,
+            },
+            now,
+        );
         assert_eq!(gate.wait(now), Duration::ZERO);
-        gate.observe(&RateLimit { limit: Some(10), remaining: Some(0), reset_at: reset }, now);
+        gate.observe(
+            &RateLimit {
+                limit: Some(10),
+                remaining: Some(0),
+                reset_at: reset,
+            },
+            now,
+        );
         assert_eq!(gate.wait(now), Duration::from_secs(10));
         assert_eq!(gate.wait(now + Duration::from_secs(4)), Duration::from_secs(6));
         assert_eq!(gate.wait(now + Duration::from_secs(10)), Duration::ZERO);
-        gate.observe(&RateLimit { limit: None, remaining: Some(0), reset_at: None }, now);
+        gate.observe(
+            &RateLimit {
+                limit: None,
+                remaining: Some(0),
+                reset_at: None,
+            },
+            now,
+        );
         assert_eq!(gate.wait(now), Duration::ZERO, "no reset time: nothing to wait for");
     }
 

@@ -174,10 +174,20 @@ mod tests {
             (status(503), 3, MS(0), Decision::RetryJittered { ceiling: MS(800) }),
             (status(504), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
             (status(429), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
-            (Outcome::Transport, 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            (
+                Outcome::Transport,
+                1,
+                MS(0),
+                Decision::RetryJittered { ceiling: MS(200) },
+            ),
             // ... until the attempts run out
             (status(500), 4, MS(0), Decision::GiveUp(GiveUp::AttemptsExhausted)),
-            (Outcome::Transport, 4, MS(0), Decision::GiveUp(GiveUp::AttemptsExhausted)),
+            (
+                Outcome::Transport,
+                4,
+                MS(0),
+                Decision::GiveUp(GiveUp::AttemptsExhausted),
+            ),
             // never retried
             (status(400), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
             (status(401), 1, MS(0), Decision::GiveUp(GiveUp::NotRetryable)),
@@ -189,18 +199,59 @@ mod tests {
             // a 429 waits for the server's reset when it is close enough
             (too_many(1), 1, MS(0), Decision::RetryAfter(Duration::from_secs(1))),
             (too_many(60), 1, MS(0), Decision::RetryAfter(Duration::from_secs(60))),
-            (too_many(61), 1, MS(0), Decision::GiveUp(GiveUp::RateLimitTooFar { wait: Duration::from_secs(61) })),
-            (too_many(3600), 4, MS(0), Decision::GiveUp(GiveUp::RateLimitTooFar { wait: Duration::from_secs(3600) })),
+            (
+                too_many(61),
+                1,
+                MS(0),
+                Decision::GiveUp(GiveUp::RateLimitTooFar {
+                    wait: Duration::from_secs(61),
+                }),
+            ),
+            (
+                too_many(3600),
+                4,
+                MS(0),
+                Decision::GiveUp(GiveUp::RateLimitTooFar {
+                    wait: Duration::from_secs(3600),
+                }),
+            ),
             (too_many(0), 1, MS(0), Decision::RetryAfter(Duration::ZERO)),
             // server waits only count for 429
-            (Outcome::Status { status: 503, server_wait: Some(Duration::from_secs(5)) }, 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            (
+                Outcome::Status {
+                    status: 503,
+                    server_wait: Some(Duration::from_secs(5)),
+                },
+                1,
+                MS(0),
+                Decision::RetryJittered { ceiling: MS(200) },
+            ),
             // the deadline (120 s)
-            (status(500), 1, Duration::from_secs(119), Decision::RetryJittered { ceiling: MS(200) }),
-            (status(500), 1, Duration::from_secs(120), Decision::GiveUp(GiveUp::Deadline)),
-            (too_many(30), 1, Duration::from_secs(100), Decision::GiveUp(GiveUp::Deadline)),
+            (
+                status(500),
+                1,
+                Duration::from_secs(119),
+                Decision::RetryJittered { ceiling: MS(200) },
+            ),
+            (
+                status(500),
+                1,
+                Duration::from_secs(120),
+                Decision::GiveUp(GiveUp::Deadline),
+            ),
+            (
+                too_many(30),
+                1,
+                Duration::from_secs(100),
+                Decision::GiveUp(GiveUp::Deadline),
+            ),
         ];
         for (outcome, attempts, elapsed, expected) in rows {
-            assert_eq!(decide(&p, &outcome, attempts, elapsed), expected, "{outcome:?} after {attempts} attempts, {elapsed:?}");
+            assert_eq!(
+                decide(&p, &outcome, attempts, elapsed),
+                expected,
+                "{outcome:?} after {attempts} attempts, {elapsed:?}"
+            );
         }
     }
 
@@ -216,17 +267,26 @@ mod tests {
     #[test]
     fn policies_are_configurable() {
         let none = RetryPolicy::none();
-        assert_eq!(decide(&none, &status(503), 1, MS(0)), Decision::GiveUp(GiveUp::AttemptsExhausted));
+        assert_eq!(
+            decide(&none, &status(503), 1, MS(0)),
+            Decision::GiveUp(GiveUp::AttemptsExhausted)
+        );
         let no_transport = RetryPolicy {
             retry_transport_errors: false,
             ..RetryPolicy::default()
         };
-        assert_eq!(decide(&no_transport, &Outcome::Transport, 1, MS(0)), Decision::GiveUp(GiveUp::NotRetryable));
+        assert_eq!(
+            decide(&no_transport, &Outcome::Transport, 1, MS(0)),
+            Decision::GiveUp(GiveUp::NotRetryable)
+        );
         let patient = RetryPolicy {
             max_rate_limit_wait: Duration::from_secs(3600),
             deadline: None,
             ..RetryPolicy::default()
         };
-        assert_eq!(decide(&patient, &too_many(3000), 1, MS(0)), Decision::RetryAfter(Duration::from_secs(3000)));
+        assert_eq!(
+            decide(&patient, &too_many(3000), 1, MS(0)),
+            Decision::RetryAfter(Duration::from_secs(3000))
+        );
     }
 }
