@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 mod examples;
 mod lint;
+mod sdk_schema;
 
 pub use examples::check_examples;
 pub use lint::lint_spec;
+pub use sdk_schema::check_sdk_schemas;
 
 /// The spec, relative to the workspace root.
 pub const SPEC: &str = "openapi/braze-segments.yaml";
@@ -107,7 +109,7 @@ pub fn check_snapshots(root: &Path) -> Vec<Problem> {
 }
 
 /// Every check `cargo xtask check` runs, in order: spec parses, lint rules, examples decode,
-/// snapshots are fresh.
+/// the SDK's types cover the spec's schemas, snapshots are fresh.
 pub fn check_all(root: &Path) -> Vec<Problem> {
     let spec_path = root.join(SPEC);
     if let Err(e) = braze_segments_codegen::load_spec(&spec_path) {
@@ -132,6 +134,7 @@ pub fn check_all(root: &Path) -> Vec<Problem> {
     };
     let mut problems = lint_spec(&raw);
     problems.extend(check_examples(&raw));
+    problems.extend(check_sdk_schemas(&raw));
     problems.extend(check_snapshots(root));
     problems
 }

@@ -57,9 +57,37 @@ fn a_property_added_without_regenerating_fails_until_generate() {
     );
     assert!(text.contains("fix: cargo xtask generate"), "{text}");
 
+    assert!(
+        text.contains("property `owner` of SegmentDetails in openapi/braze-segments.yaml is missing from braze_segments::SegmentDetails"),
+        "the SDK type must not silently drop the new field: {text}"
+    );
+
     let changed = generate(copy.path()).unwrap();
     assert!(changed.iter().any(|p| p.ends_with("client.rs")));
-    assert_eq!(report(copy.path()), "");
+    let text = report(copy.path());
+    assert!(!text.contains("[snapshot]"), "{text}");
+    assert!(text.contains("[sdk-schema]"), "still missing from the SDK: {text}");
+}
+
+#[test]
+fn a_property_whose_type_the_sdk_cannot_read_fails() {
+    let copy = copy_of_workspace();
+    edit(
+        copy.path(),
+        SPEC,
+        "        name:
+          description: The segment's name.
+          type: string
+          nullable: true
+        description:",
+        "        name:
+          description: The segment's name.
+          type: integer
+          nullable: true
+        description:",
+    );
+    let text = report(copy.path());
+    assert!(text.contains("SegmentDetails.name is {\"integer\"}"), "{text}");
 }
 
 #[test]
