@@ -1,0 +1,327 @@
+//! `braze-segments`: look at Braze segments from the terminal, or run the built-in stand-in.
+//!
+//! Exit codes: 0 success, 1 API or transport failure, 2 usage or configuration error.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use braze_segments::{Client, Error, Instance, SegmentDetails};
+use braze_segments_mock_server::{FaultConfig, MockBraze, MockConfig, RateLimitConfig};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "braze-segments",
+    version,
+    about = "Look at Braze segments, or run a stand-in Braze server"
+)]
+struct Cli {
+    /// Start the built-in stand-in server in-process and run the command against it
+    /// (no Braze account or configuration needed).
+    #[arg(long, global = true)]
+    demo: bool,
+
+    /// Braze's REST endpoint URL (overrides BRAZE_REST_ENDPOINT).
+    #[arg(long, global = true, conflicts_with = "instance")]
+    endpoint: Option<String>,
+
+    /// Braze instance, e.g. US-03 or EU-01 (overrides BRAZE_REST_ENDPOINT).
+    #[arg(long, global = true)]
+    instance: Option<Instance>,
+
+    /// More logging on stderr: -v for calls, -vv for attempts and retries.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show one segment's details.
+    Details {
+        /// The segment's API identifier.
+        segment_id: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = DetailsFormat::Text)]
+        output: DetailsFormat,
+    },
+    /// Run the stand-in Braze server in the foreground.
+    MockServer(MockServerArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DetailsFormat {
+    /// A readable block.
+    Text,
+    /// The details as one JSON object on one line.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct MockServerArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:4010")]
+    addr: SocketAddr,
+    /// Segments in the dataset.
+    #[arg(long, default_value_t = 250)]
+    segments: usize,
+    /// Seed of the dataset.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// The API key the server accepts.
+    #[arg(long, default_value = braze_segments_mock_server::DEFAULT_API_KEY)]
+    api_key: String,
+    /// Fraction of requests answered with an injected fault (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_fraction)]
+    fail_rate: f64,
+    /// Rate-limit budget as N/WINDOW (e.g. 250000/1h, 100/10s), or "off".
+    #[arg(long, default_value = "250000/1h", value_parser = parse_rate_limit)]
+    rate_limit: RateLimitArg,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RateLimitArg(Option<RateLimitConfig>);
+
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let value: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not between 0 and 1"))
+    }
+}
+
+fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(RateLimitArg(None));
+    }
+    let (n, window) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?} is not N/WINDOW, e.g. 250000/1h"))?;
+    let limit: u64 = n.trim().parse().map_err(|_| format!("{n:?} is not a whole number"))?;
+    let window = humantime::parse_duration(window.trim()).map_err(|e| format!("window {window:?}: {e}"))?;
+    if window < Duration::from_secs(1) {
+        return Err("the window must be at least 1s".into());
+    }
+    Ok(RateLimitArg(Some(RateLimitConfig { limit, window })))
+}
+
+/// A failure and the exit code it maps to.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        let code = match e {
+            Error::Config(_) | Error::InvalidInput { .. } => 2,
+            _ => 1,
+        };
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!("\n  caused by: {s}"));
+            source = s.source();
+        }
+        Failure { code, message }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => "info",
+        _ => "debug",
+    };
+    // Only this project's crates: the HTTP stack's own logs are not needed to follow a call.
+    let filter = format!("warn,braze_segments={level},braze_segments_cli={level},braze_segments_mock_server={level}");
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .init();
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::MockServer(args) = &cli.command {
+        return mock_server(args).await;
+    }
+    // With --demo, the stand-in runs for as long as the command does.
+    let (client, _demo) = if cli.demo {
+        let braze = MockBraze::start(MockConfig::default()).await.map_err(|e| Failure {
+            code: 1,
+            message: format!("cannot start the stand-in server: {e}"),
+        })?;
+        eprintln!("demo: using the built-in stand-in Braze at {}", braze.url());
+        let client = Client::builder()
+            .api_key(braze.api_key())
+            .endpoint(braze.url())
+            .build()?;
+        (client, Some(braze))
+    } else {
+        (configured_client(&cli)?, None)
+    };
+    match cli.command {
+        Command::Details { segment_id, output } => details(&client, &segment_id, output).await,
+        Command::MockServer(_) => unreachable!("handled above"),
+    }
+}
+
+fn configured_client(cli: &Cli) -> Result<Client, Failure> {
+    let hint = "; or try --demo to run against the built-in stand-in server";
+    let key = std::env::var(braze_segments::ENV_API_KEY)
+        .ok()
+        .filter(|k| !k.trim().is_empty());
+    let Some(key) = key else {
+        return Err(Failure {
+            code: 2,
+            message: format!(
+                "{} is not set (or empty): set it to a REST API key{hint}",
+                braze_segments::ENV_API_KEY
+            ),
+        });
+    };
+    let builder = Client::builder().api_key(key);
+    let builder = match (&cli.endpoint, cli.instance) {
+        (Some(url), _) => builder.endpoint(url.clone()),
+        (None, Some(instance)) => builder.instance(instance),
+        (None, None) => {
+            let Some(value) = std::env::var(braze_segments::ENV_REST_ENDPOINT)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+            else {
+                return Err(Failure {
+                    code: 2,
+                    message: format!(
+                        "{} is not set (or empty): set it to your instance (e.g. US-03) or REST URL, or pass --instance/--endpoint{hint}",
+                        braze_segments::ENV_REST_ENDPOINT
+                    ),
+                });
+            };
+            match value.trim().parse::<Instance>() {
+                Ok(instance) => builder.instance(instance),
+                Err(_) if value.contains("://") => builder.endpoint(value.trim()),
+                Err(e) => {
+                    return Err(Failure {
+                        code: 2,
+                        message: format!("{}: {e}", braze_segments::ENV_REST_ENDPOINT),
+                    })
+                }
+            }
+        }
+    };
+    Ok(builder.build()?)
+}
+
+async fn details(client: &Client, segment_id: &str, output: DetailsFormat) -> Result<(), Failure> {
+    let response = client.segment_details_with_meta(segment_id).await?;
+    match output {
+        DetailsFormat::Json => {
+            let line = serde_json::to_string(&response.value).map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot write JSON: {e}"),
+            })?;
+            println!("{line}");
+        }
+        DetailsFormat::Text => print!("{}", details_text(segment_id, &response.value, &response.rate_limit)),
+    }
+    Ok(())
+}
+
+fn details_text(segment_id: &str, d: &SegmentDetails, rate_limit: &braze_segments::RateLimit) -> String {
+    let or_dash = |v: Option<&str>| {
+        v.filter(|s| !s.is_empty())
+            .unwrap_or("—")
+            .replace('\n', "\n                    ")
+    };
+    let list = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("—".to_owned(), |t| t.to_rfc3339());
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", or_dash(d.name.as_deref())));
+    out.push_str(&format!("  id:               {segment_id}\n"));
+    out.push_str(&format!("  description:      {}\n", or_dash(d.description.as_deref())));
+    out.push_str(&format!(
+        "  text description: {}\n",
+        or_dash(d.text_description.as_deref())
+    ));
+    out.push_str(&format!("  tags:             {}\n", list(&d.tags)));
+    out.push_str(&format!("  teams:            {}\n", list(&d.teams)));
+    out.push_str(&format!("  created:          {}\n", time(d.created_at)));
+    out.push_str(&format!("  updated:          {}\n", time(d.updated_at)));
+    for (key, value) in &d.extra {
+        out.push_str(&format!("  {key}: {value}\n"));
+    }
+    let remaining = match (rate_limit.remaining, rate_limit.limit) {
+        (Some(r), Some(l)) => format!("{r} of {l} remaining"),
+        (Some(r), None) => format!("{r} remaining"),
+        _ => "unknown".to_owned(),
+    };
+    let reset = rate_limit
+        .reset_at
+        .map(|t| format!(" (resets {})", t.to_rfc3339()))
+        .unwrap_or_default();
+    out.push_str(&format!("  rate limit:       {remaining}{reset}\n"));
+    out
+}
+
+async fn mock_server(args: &MockServerArgs) -> Result<(), Failure> {
+    let config = MockConfig {
+        addr: args.addr,
+        segments: args.segments,
+        seed: args.seed,
+        api_key: args.api_key.clone(),
+        rate_limit: args.rate_limit.0,
+        faults: FaultConfig {
+            rate: args.fail_rate,
+            ..FaultConfig::default()
+        },
+    };
+    let braze = MockBraze::start(config).await.map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot listen on {}: {e}", args.addr),
+    })?;
+    println!("stand-in Braze listening on {}", braze.url());
+    println!("  export BRAZE_REST_ENDPOINT={}", braze.url());
+    println!("  export BRAZE_API_KEY={}", braze.api_key());
+    println!(
+        "  segments: {} (seed {}); for example:",
+        braze.segments().len(),
+        args.seed
+    );
+    for segment in braze.segments().iter().take(3) {
+        println!("    {}  {}", segment.id, segment.name.replace('\n', " "));
+    }
+    println!("press Ctrl-C to stop");
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!(
+        "stopping after {} requests ({} faults injected)",
+        braze.counters().total(),
+        braze.counters().total_faults()
+    );
+    braze.shutdown().await;
+    Ok(())
+}
