@@ -537,23 +537,17 @@ fn list(state: &State, query: &HashMap<String, String>) -> Reply {
     )
 }
 
-fn find<'a>(state: &'a State, query: &HashMap<String, String>) -> Result<&'a Segment, Reply> {
-    query
-        .get("segment_id")
-        .and_then(|id| state.by_id.get(id))
-        .map(|&i| &state.segments[i])
-        .ok_or_else(|| {
-            json(
-                StatusCode::BAD_REQUEST,
-                &error_body("segment_id must be a string of the Segment api identifier"),
-            )
-        })
+fn find<'a>(state: &'a State, query: &HashMap<String, String>) -> Option<&'a Segment> {
+    query.get("segment_id").and_then(|id| state.by_id.get(id)).map(|&i| &state.segments[i])
+}
+
+fn unknown_segment() -> Reply {
+    json(StatusCode::BAD_REQUEST, &error_body("segment_id must be a string of the Segment api identifier"))
 }
 
 fn details(state: &State, query: &HashMap<String, String>) -> Reply {
-    let segment = match find(state, query) {
-        Ok(segment) => segment,
-        Err(reply) => return reply,
+    let Some(segment) = find(state, query) else {
+        return unknown_segment();
     };
     json(
         StatusCode::OK,
@@ -572,9 +566,8 @@ fn details(state: &State, query: &HashMap<String, String>) -> Reply {
 }
 
 fn data_series(state: &State, query: &HashMap<String, String>) -> Reply {
-    let segment = match find(state, query) {
-        Ok(segment) => segment,
-        Err(reply) => return reply,
+    let Some(segment) = find(state, query) else {
+        return unknown_segment();
     };
     let length = match query.get("length").map(|l| l.parse::<i64>()) {
         Some(Ok(n)) if (1..=100).contains(&n) => n,

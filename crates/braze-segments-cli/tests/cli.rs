@@ -1,0 +1,340 @@
+//! The `braze-segments` binary, run as a user runs it, against the stand-in server.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use braze_segments_mock_server::{Fault, FaultConfig, MockBraze, MockConfig};
+
+/// The README's demo segment: the first of the stand-in's default dataset (seed 42).
+const README_ID: &str = "a15b5d39-b5bf-40ae-8891-7925c63f45f3";
+
+struct StandIn {
+    runtime: tokio::runtime::Runtime,
+    braze: Option<MockBraze>,
+}
+
+impl StandIn {
+    fn start(config: MockConfig) -> StandIn {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let braze = runtime.block_on(MockBraze::start(config)).unwrap();
+        StandIn {
+            runtime,
+            braze: Some(braze),
+        }
+    }
+
+    fn braze(&self) -> &MockBraze {
+        self.braze.as_ref().unwrap()
+    }
+
+    /// The CLI configured for this stand-in through the environment, with `key`.
+    fn cli_with_key(&self, key: &str) -> Command {
+        let mut cmd = Command::cargo_bin("braze-segments").unwrap();
+        cmd.env_clear()
+            .env("BRAZE_API_KEY", key)
+            .env("BRAZE_REST_ENDPOINT", self.braze().url());
+        cmd
+    }
+
+    fn cli(&self) -> Command {
+        self.cli_with_key(self.braze().api_key())
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        if let Some(braze) = self.braze.take() {
+            self.runtime.block_on(braze.shutdown());
+        }
+    }
+}
+
+fn no_rate_limit() -> MockConfig {
+    MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn details_text_is_a_readable_block() {
+    let stand_in = StandIn::start(no_rate_limit());
+    let out = stand_in
+        .cli()
+        .args(["details", README_ID])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let expected = "\
+Trial Players - 31 days
+  id:               a15b5d39-b5bf-40ae-8891-7925c63f45f3
+  description:      Last used app more than 31 days ago AND is in Players
+  text description: —
+  tags:             winback, vip
+  teams:            Growth
+  created:          2019-01-02T07:59:00+00:00
+  updated:          2019-03-09T00:59:00+00:00
+  rate limit:       unknown
+";
+    assert_eq!(text(&out.stdout), expected);
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn details_json_is_one_line_of_segment_details() {
+    let stand_in = StandIn::start(no_rate_limit());
+    let out = stand_in
+        .cli()
+        .args(["details", README_ID, "--output", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let expected = r#"{"message":"success","name":"Trial Players - 31 days","description":"Last used app more than 31 days ago AND is in Players","tags":["winback","vip"],"teams":["Growth"],"created_at":"2019-01-02T07:59:00Z","updated_at":"2019-03-09T00:59:00Z"}"#;
+    assert_eq!(text(&out.stdout), format!("{expected}\n"));
+    let parsed: braze_segments::SegmentDetails = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(parsed.tags, ["winback", "vip"]);
+}
+
+#[test]
+fn the_readme_demo_command_works_with_no_configuration() {
+    let out = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .args(["--demo", "details", README_ID])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stdout).starts_with("Trial Players - 31 days\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("rate limit:       249999 of 250000 remaining"));
+    assert!(text(&out.stderr).contains("demo: using the built-in stand-in Braze"));
+}
+
+#[test]
+fn missing_configuration_exits_2_naming_the_variable_and_the_demo() {
+    let out = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .args(["details", README_ID])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = text(&out.stderr);
+    assert!(err.contains("BRAZE_API_KEY is not set"), "{err}");
+    assert!(err.contains("--demo"), "{err}");
+    assert_eq!(text(&out.stdout), "");
+
+    let out = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .args(["details", README_ID])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stderr).contains("BRAZE_REST_ENDPOINT is not set"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", "http://rest.iad-01.braze.com")
+        .args(["details", README_ID])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stderr).contains("refusing plain http://"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn usage_errors_and_invalid_input_exit_2() {
+    Command::cargo_bin("braze-segments")
+        .unwrap()
+        .args(["details"])
+        .assert()
+        .code(2);
+    Command::cargo_bin("braze-segments")
+        .unwrap()
+        .args(["frobnicate"])
+        .assert()
+        .code(2);
+    Command::cargo_bin("braze-segments")
+        .unwrap()
+        .args(["--instance", "US-09", "details", "x"])
+        .assert()
+        .code(2);
+    let stand_in = StandIn::start(no_rate_limit());
+    let out = stand_in
+        .cli()
+        .args(["details", "   "])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stderr).contains("invalid segment_id"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(stand_in.braze().counters().total(), 0, "nothing was sent");
+}
+
+#[test]
+fn api_failures_exit_1() {
+    let stand_in = StandIn::start(no_rate_limit());
+    let out = stand_in
+        .cli()
+        .args(["details", "no-such-segment"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        text(&out.stderr).contains("Braze answered 400"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn a_wrong_key_exits_1_and_is_never_printed_at_any_verbosity() {
+    let stand_in = StandIn::start(MockConfig::default());
+    let wrong = "wrong-key-7b3e9a0c";
+    for verbosity in [None, Some("-v"), Some("-vv")] {
+        let mut cmd = stand_in.cli_with_key(wrong);
+        if let Some(v) = verbosity {
+            cmd.arg(v);
+        }
+        let out = cmd.args(["details", README_ID]).assert().code(1).get_output().clone();
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert!(stderr.contains("Invalid API key"), "{stderr}");
+        assert!(
+            !stdout.contains(wrong) && !stderr.contains(wrong),
+            "the key leaked at {verbosity:?}: {stderr}"
+        );
+        if verbosity == Some("-vv") {
+            assert!(stderr.contains("braze.call"), "tracing is on at -vv: {stderr}");
+        }
+    }
+    // A good key at -vv: the call's span is logged, the key is not.
+    let out = stand_in
+        .cli()
+        .args(["-vv", "details", README_ID])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("get_segment_details") && stderr.contains("ratelimit_remaining"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(stand_in.braze().api_key()), "{stderr}");
+}
+
+#[test]
+fn injected_faults_are_retried_through() {
+    let config = MockConfig {
+        rate_limit: None,
+        faults: FaultConfig {
+            rate: 0.3,
+            kinds: vec![
+                Fault::ServerError,
+                Fault::BadGatewayHtml,
+                Fault::Unavailable,
+                Fault::DropConnection,
+            ],
+            ..FaultConfig::default()
+        },
+        ..MockConfig::default()
+    };
+    let stand_in = StandIn::start(config);
+    let ids: Vec<String> = stand_in
+        .braze()
+        .segments()
+        .iter()
+        .take(8)
+        .map(|s| s.id.clone())
+        .collect();
+    for id in &ids {
+        stand_in.cli().args(["details", id, "-o", "json"]).assert().success();
+    }
+    let counters = stand_in.braze().counters();
+    assert!(counters.total_faults() > 0, "the seed injects faults");
+    assert_eq!(
+        counters.total(),
+        ids.len() as u64 + counters.total_faults(),
+        "each fault cost exactly one retry"
+    );
+}
+
+#[test]
+fn mock_server_command_serves_until_stopped() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .args([
+            "mock-server",
+            "--addr",
+            "127.0.0.1:0",
+            "--segments",
+            "5",
+            "--api-key",
+            "k1",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("stand-in Braze listening on ")
+        .expect(&first)
+        .to_owned();
+    let rest: Vec<String> = lines.by_ref().take(6).map(Result::unwrap).collect();
+    assert!(rest.iter().any(|l| l.contains("BRAZE_API_KEY=k1")), "{rest:?}");
+    let id = rest
+        .iter()
+        .find_map(|l| l.split_whitespace().next().filter(|w| w.len() == 36))
+        .unwrap()
+        .to_owned();
+
+    let out = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k1")
+        .env("BRAZE_REST_ENDPOINT", &url)
+        .args(["details", &id, "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(text(&out.stdout).contains(r#""message":"success""#));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

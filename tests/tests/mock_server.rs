@@ -1,0 +1,233 @@
+//! The stand-in server conforms to the spec: everything it sends decodes through the generated
+//! client; pagination, auth and rate limits behave as Braze's do.
+
+use std::time::Duration;
+
+use braze_segments::{Client, Error, RetryPolicy, SortDirection};
+use braze_segments_api::types;
+use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, PAGE_SIZE};
+
+async fn start(config: MockConfig) -> (MockBraze, Client) {
+    let braze = MockBraze::start(config).await.unwrap();
+    let client = Client::builder()
+        .api_key(braze.api_key())
+        .endpoint(braze.url())
+        .retry(braze_segments_tests::fast_policy())
+        .build()
+        .unwrap();
+    (braze, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_success_body_decodes_through_the_generated_client() {
+    let (braze, client) = start(MockConfig {
+        segments: 120,
+        ..MockConfig::default()
+    })
+    .await;
+    let api = client.api();
+    let list = api.get_segments_list().page(1u32).send().await.unwrap().into_inner();
+    assert_eq!(list.message, "success");
+    assert_eq!(list.segments.as_ref().unwrap().len(), 20);
+    for segment in braze.segments() {
+        let d = api
+            .get_segment_details()
+            .segment_id(segment.id.as_str())
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(d.name.as_deref(), Some(segment.name.as_str()));
+        assert_eq!(d.tags.as_ref(), Some(&segment.tags));
+        assert_eq!(d.created_at, Some(segment.created_at));
+        assert!(d.extra.is_empty(), "nothing outside the spec");
+    }
+    let series = api
+        .get_segment_data_series()
+        .segment_id(braze.segments()[0].id.as_str())
+        .length(std::num::NonZeroU8::new(100).unwrap())
+        .ending_at("2018-06-27T23:59:59-5:00")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let data = series.data.unwrap();
+    assert_eq!(data.len(), 100);
+    assert_eq!(data.last().unwrap().time.as_deref(), Some("2018-06-27"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_error_body_decodes_as_a_braze_error() {
+    let (braze, client) = start(MockConfig {
+        segments: 3,
+        ..MockConfig::default()
+    })
+    .await;
+    let api = client.api();
+    let unknown = api
+        .get_segment_details()
+        .segment_id("no-such-segment")
+        .send()
+        .await
+        .unwrap_err();
+    match unknown {
+        braze_segments_api::Error::ErrorResponse(e) => {
+            assert_eq!(e.status().as_u16(), 400);
+            assert!(e.into_inner().message.contains("segment_id"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let id = braze.segments()[0].id.clone();
+    let too_long = api
+        .get_segment_data_series()
+        .segment_id(id.as_str())
+        .length(std::num::NonZeroU8::new(101).unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    match too_long {
+        braze_segments_api::Error::ErrorResponse(e) => assert_eq!(e.status().as_u16(), 400),
+        other => panic!("{other:?}"),
+    }
+    // The generated type cannot hold a length of 0: ask over raw HTTP.
+    let raw = reqwest::Client::new()
+        .get(format!("{}/segments/data_series?segment_id={id}&length=0", braze.url()))
+        .bearer_auth(braze.api_key())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status().as_u16(), 400);
+    let body: types::BrazeError = raw.json().await.unwrap();
+    assert!(body.message.contains("length"));
+}
+
+async fn list_all(client: &Client, sort: SortDirection) -> Vec<String> {
+    let mut ids = Vec::new();
+    for page in 0.. {
+        let got = client.segments_page(page, sort).await.unwrap().value;
+        let n = got.len();
+        ids.extend(got.into_iter().map(|s| s.id));
+        if n < PAGE_SIZE {
+            break;
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagination_over_0_100_101_and_250_segments() {
+    for (count, pages) in [(0usize, 1u64), (100, 2), (101, 2), (250, 3)] {
+        let (braze, client) = start(MockConfig {
+            segments: count,
+            ..MockConfig::default()
+        })
+        .await;
+        let ids = list_all(&client, SortDirection::Asc).await;
+        let expected: Vec<String> = braze.segments().iter().map(|s| s.id.clone()).collect();
+        assert_eq!(ids, expected, "{count} segments, oldest first");
+        assert_eq!(
+            braze.counters().requests(Endpoint::List),
+            pages,
+            "{count} segments take {pages} page(s)"
+        );
+        let mut newest_first = list_all(&client, SortDirection::Desc).await;
+        newest_first.reverse();
+        assert_eq!(newest_first, expected, "{count} segments, newest first");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_key_gets_401_with_empty_rate_limit_headers() {
+    let braze = MockBraze::start(MockConfig::default()).await.unwrap();
+    let wrong = Client::builder()
+        .api_key("not-the-key")
+        .endpoint(braze.url())
+        .build()
+        .unwrap();
+    let err = wrong.segment_details(&braze.segments()[0].id).await.unwrap_err();
+    assert!(err.is_unauthorized(), "{err:?}");
+    assert_eq!(err.to_string(), "Braze answered 401: Invalid API key: non-existent");
+    assert!(err.rate_limit().unwrap().is_empty(), "empty headers read as no figures");
+    assert_eq!(braze.counters().unauthorized(), 1);
+
+    let raw = reqwest::get(format!("{}/segments/details?segment_id=x", braze.url()))
+        .await
+        .unwrap();
+    assert_eq!(raw.status().as_u16(), 401);
+    assert_eq!(raw.headers()["x-ratelimit-remaining"], "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_budget_counts_down_and_answers_429_when_spent() {
+    let config = MockConfig {
+        rate_limit: Some(RateLimitConfig {
+            limit: 5,
+            window: Duration::from_secs(3600),
+        }),
+        ..MockConfig::default()
+    };
+    let (braze, _) = start(config).await;
+    let client = Client::builder()
+        .api_key(braze.api_key())
+        .endpoint(braze.url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let id = braze.segments()[0].id.clone();
+    for expected in (0..5u64).rev() {
+        let response = client.segment_details_with_meta(&id).await.unwrap();
+        assert_eq!(response.rate_limit.remaining, Some(expected));
+        assert_eq!(response.rate_limit.limit, Some(5));
+    }
+    // Remaining hit 0 with the reset up to an hour away: the SDK does not even ask.
+    let err = client.segment_details(&id).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert_eq!(braze.counters().requests(Endpoint::Details), 5);
+    // Asked anyway (raw HTTP), the stand-in answers 429.
+    let raw = reqwest::Client::new()
+        .get(format!("{}/segments/details?segment_id={id}", braze.url()))
+        .bearer_auth(braze.api_key())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status().as_u16(), 429);
+    assert_eq!(raw.headers()["x-ratelimit-remaining"], "0");
+    assert_eq!(braze.counters().rate_limited(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injected_faults_of_every_kind_are_retried_through() {
+    let config = MockConfig {
+        segments: 40,
+        rate_limit: None,
+        faults: FaultConfig {
+            rate: 0.3,
+            delay: Duration::from_millis(5),
+            ..FaultConfig::default()
+        },
+        ..MockConfig::default()
+    };
+    let (braze, _) = start(config).await;
+    let client = Client::builder()
+        .api_key(braze.api_key())
+        .endpoint(braze.url())
+        .retry(RetryPolicy {
+            max_attempts: 10,
+            ..braze_segments_tests::fast_policy()
+        })
+        .build()
+        .unwrap();
+    for segment in braze.segments() {
+        let details = client.segment_details(&segment.id).await.unwrap();
+        assert_eq!(details.name.as_deref(), Some(segment.name.as_str()));
+    }
+    let counters = braze.counters();
+    assert!(counters.total_faults() > 0);
+    for kind in Fault::ALL {
+        assert!(
+            counters.faults(kind) > 0,
+            "{kind:?} was never injected in {} requests",
+            counters.total()
+        );
+    }
+}
