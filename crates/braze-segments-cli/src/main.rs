@@ -6,9 +6,12 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use braze_segments::{Client, Error, Instance, SegmentDetails};
+use braze_segments::{Client, DataPoint, Error, Instance, SegmentDetails, SegmentSummary, SortDirection};
 use braze_segments_mock_server::{FaultConfig, MockBraze, MockConfig, RateLimitConfig};
 use clap::{Parser, Subcommand, ValueEnum};
+use futures::StreamExt as _;
+
+mod export;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,8 +51,76 @@ enum Command {
         #[arg(long, short, value_enum, default_value_t = DetailsFormat::Text)]
         output: DetailsFormat,
     },
+    /// List every segment (all pages).
+    List {
+        /// Oldest (asc, Braze's default) or newest (desc) first.
+        #[arg(long, value_enum, default_value_t = Sort::Asc)]
+        sort: Sort,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+        output: ListFormat,
+    },
+    /// Show a segment's size over time, as a table and a chart.
+    DataSeries {
+        /// The segment's API identifier.
+        segment_id: String,
+        /// Days to show, 1 to 100.
+        #[arg(long)]
+        days: u32,
+        /// The last day (ISO 8601; default: now).
+        #[arg(long)]
+        ending_at: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = DetailsFormat::Text)]
+        output: DetailsFormat,
+    },
+    /// Export every segment with its details to a file, record by record.
+    Export {
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// File format.
+        #[arg(long, value_enum, default_value_t = export::ExportFormat::Jsonl)]
+        format: export::ExportFormat,
+        /// Details requests in flight at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Keep the segments already in FILE (dropping a torn last record) and fetch the rest.
+        #[arg(long)]
+        resume: bool,
+        /// Listing order.
+        #[arg(long, value_enum, default_value_t = Sort::Asc)]
+        sort: Sort,
+    },
     /// Run the stand-in Braze server in the foreground.
     MockServer(MockServerArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Sort {
+    /// Oldest first.
+    Asc,
+    /// Newest first.
+    Desc,
+}
+
+impl From<Sort> for SortDirection {
+    fn from(s: Sort) -> Self {
+        match s {
+            Sort::Asc => SortDirection::Asc,
+            Sort::Desc => SortDirection::Desc,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    /// Aligned columns.
+    Table,
+    /// One JSON array.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,6 +214,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.code == 0 => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {}", failure.message);
             ExitCode::from(failure.code)
@@ -187,6 +259,29 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     };
     match cli.command {
         Command::Details { segment_id, output } => details(&client, &segment_id, output).await,
+        Command::List { sort, output } => list(&client, sort.into(), output).await,
+        Command::DataSeries {
+            segment_id,
+            days,
+            ending_at,
+            output,
+        } => data_series(&client, &segment_id, days, ending_at.as_deref(), output).await,
+        Command::Export {
+            out,
+            format,
+            concurrency,
+            resume,
+            sort,
+        } => {
+            let args = export::ExportArgs {
+                out: &out,
+                format,
+                concurrency,
+                resume,
+                sort: sort.into(),
+            };
+            export::run(&client, args).await
+        }
         Command::MockServer(_) => unreachable!("handled above"),
     }
 }
@@ -285,6 +380,113 @@ fn details_text(segment_id: &str, d: &SegmentDetails, rate_limit: &braze_segment
         .map(|t| format!(" (resets {})", t.to_rfc3339()))
         .unwrap_or_default();
     out.push_str(&format!("  rate limit:       {remaining}{reset}\n"));
+    out
+}
+
+fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader went away (`| head`): stop quietly, as command-line tools do.
+        return Failure {
+            code: 0,
+            message: String::new(),
+        };
+    }
+    Failure {
+        code: 1,
+        message: format!("cannot write to stdout: {e}"),
+    }
+}
+
+async fn list(client: &Client, sort: SortDirection, output: ListFormat) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut segments = std::pin::pin!(client.segments(sort));
+    let mut count = 0u64;
+    if output == ListFormat::Json {
+        out.write_all(b"[").map_err(write_failure)?;
+    }
+    if output == ListFormat::Table {
+        writeln!(out, "{:<36}  {:<8}  {:<40}  TAGS", "ID", "TRACKING", "NAME").map_err(write_failure)?;
+    }
+    while let Some(segment) = segments.next().await {
+        let segment = segment?;
+        match output {
+            ListFormat::Table => writeln!(out, "{}", list_row(&segment)),
+            ListFormat::Jsonl => writeln!(out, "{}", serde_json::to_string(&segment).expect("serializes")),
+            ListFormat::Json => {
+                let sep = if count == 0 { "" } else { "," };
+                write!(out, "{sep}{}", serde_json::to_string(&segment).expect("serializes"))
+            }
+        }
+        .map_err(write_failure)?;
+        count += 1;
+    }
+    if output == ListFormat::Json {
+        out.write_all(b"]\n").map_err(write_failure)?;
+    }
+    out.flush().map_err(write_failure)?;
+    eprintln!("{count} segment(s)");
+    Ok(())
+}
+
+fn list_row(s: &SegmentSummary) -> String {
+    let name = s.name.as_deref().unwrap_or("—").replace('\n', "\\n");
+    let tracking = s
+        .analytics_tracking_enabled
+        .map_or("—", |b| if b { "yes" } else { "no" });
+    format!("{:<36}  {:<8}  {:<40}  {}", s.id, tracking, name, s.tags.join(", "))
+}
+
+async fn data_series(
+    client: &Client,
+    segment_id: &str,
+    days: u32,
+    ending_at: Option<&str>,
+    output: DetailsFormat,
+) -> Result<(), Failure> {
+    let points = client.segment_data_series(segment_id, days, ending_at).await?;
+    match output {
+        DetailsFormat::Json => println!("{}", serde_json::to_string(&points).expect("serializes")),
+        DetailsFormat::Text => print!("{}", series_text(&points)),
+    }
+    Ok(())
+}
+
+/// A table of the points, then a chart of size over time drawn in the terminal.
+fn series_text(points: &[DataPoint]) -> String {
+    use textplots::{Chart, LabelBuilder, LabelFormat, Plot, Shape};
+    let mut out = String::new();
+    out.push_str(&format!("{:<12}  {:>12}\n", "DAY", "SIZE"));
+    for p in points {
+        out.push_str(&format!("{:<12}  {:>12}\n", p.time, p.size));
+    }
+    if points.is_empty() {
+        out.push_str("(no data)\n");
+        return out;
+    }
+    let xy: Vec<(f32, f32)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as f32, p.size as f32))
+        .collect();
+    let (lo, hi) = xy
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(lo, hi), &(_, y)| (lo.min(y), hi.max(y)));
+    // A flat series still gets a visible range; one point still gets an x range.
+    let (lo, hi) = if hi - lo < 1.0 { (lo - 1.0, hi + 1.0) } else { (lo, hi) };
+    let x_max = (xy.len().max(2) - 1) as f32;
+    let shape = Shape::Lines(&xy);
+    let days: Vec<String> = points.iter().map(|p| p.time.clone()).collect();
+    let day_label = move |x: f32| days.get(x.round().max(0.0) as usize).cloned().unwrap_or_default();
+    let mut chart = Chart::new_with_y_range(120, 40, 0.0, x_max, lo, hi);
+    let chart = chart
+        .lineplot(&shape)
+        .x_label_format(LabelFormat::Custom(Box::new(day_label)))
+        .y_label_format(LabelFormat::Custom(Box::new(|y| format!("{y:.0}"))));
+    chart.axis();
+    chart.figures();
+    out.push_str(&format!("\nsegment size per day\n{chart}"));
     out
 }
 

@@ -104,7 +104,8 @@ pub enum Fault {
     BadGatewayHtml,
     /// 503 with an empty body.
     Unavailable,
-    /// 429 whose window resets in one second.
+    /// 429 whose window resets at the next whole second (`X-RateLimit-Remaining` stays above
+    /// zero: a burst limit, not a spent budget, so it delays one call rather than every caller).
     RateLimited,
     /// The connection is closed without a response.
     DropConnection,
@@ -401,7 +402,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Reply, DropConn
                 let mut reply = json(StatusCode::TOO_MANY_REQUESTS, &error_body("API rate limit exceeded"));
                 let reset = epoch_secs(SystemTime::now()) + 1;
                 let limit = state.config.rate_limit.map_or(250_000, |r| r.limit);
-                set_rate_headers(&mut reply, &limit.to_string(), "0", &reset.to_string());
+                set_rate_headers(&mut reply, &limit.to_string(), "1", &reset.to_string());
                 return Ok(reply);
             }
             Fault::DropConnection => return Err(DropConnection),
@@ -538,11 +539,17 @@ fn list(state: &State, query: &HashMap<String, String>) -> Reply {
 }
 
 fn find<'a>(state: &'a State, query: &HashMap<String, String>) -> Option<&'a Segment> {
-    query.get("segment_id").and_then(|id| state.by_id.get(id)).map(|&i| &state.segments[i])
+    query
+        .get("segment_id")
+        .and_then(|id| state.by_id.get(id))
+        .map(|&i| &state.segments[i])
 }
 
 fn unknown_segment() -> Reply {
-    json(StatusCode::BAD_REQUEST, &error_body("segment_id must be a string of the Segment api identifier"))
+    json(
+        StatusCode::BAD_REQUEST,
+        &error_body("segment_id must be a string of the Segment api identifier"),
+    )
 }
 
 fn details(state: &State, query: &HashMap<String, String>) -> Reply {

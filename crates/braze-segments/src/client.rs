@@ -369,6 +369,26 @@ impl Client {
     /// `GET /segments/list`: one page (from 0) of up to 100 segments. Listed segments without an
     /// id are left out. See [`segments`](Self::segments) for all pages as a stream.
     pub async fn segments_page(&self, page: u32, sort: SortDirection) -> Result<Response<Vec<SegmentSummary>>, Error> {
+        self.list_page_with_meta(page, sort)
+            .await
+            .map(|r| r.map(|(segments, _)| segments))
+    }
+
+    /// One page, and how many segments Braze listed on it (before those without an id were left
+    /// out): the count that says whether another page follows.
+    pub(crate) async fn list_page(
+        &self,
+        page: u32,
+        sort: SortDirection,
+    ) -> Result<(Vec<SegmentSummary>, usize), Error> {
+        self.list_page_with_meta(page, sort).await.map(Response::into_inner)
+    }
+
+    async fn list_page_with_meta(
+        &self,
+        page: u32,
+        sort: SortDirection,
+    ) -> Result<Response<(Vec<SegmentSummary>, usize)>, Error> {
         let response = self
             .run("get_segments_list", None, |api| {
                 api.get_segments_list()
@@ -378,11 +398,9 @@ impl Client {
             })
             .await?;
         Ok(response.map(|list| {
-            list.segments
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(SegmentSummary::from_api)
-                .collect()
+            let raw = list.segments.unwrap_or_default();
+            let count = raw.len();
+            (raw.into_iter().filter_map(SegmentSummary::from_api).collect(), count)
         }))
     }
 

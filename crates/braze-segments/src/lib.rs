@@ -3,6 +3,7 @@
 
 mod client;
 mod error;
+mod export;
 mod instance;
 mod rate_limit;
 pub mod retry;
@@ -11,6 +12,7 @@ mod types;
 
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
 pub use error::{Error, ErrorDetail};
+pub use export::{ExportError, ExportOptions, ExportStream, SegmentRecord, PAGE_SIZE};
 pub use instance::{Instance, UnknownInstance};
 pub use rate_limit::{RateLimit, RequestQuota};
 pub use retry::RetryPolicy;

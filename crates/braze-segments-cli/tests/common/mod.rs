@@ -1,0 +1,64 @@
+//! Shared by the CLI's tests: a stand-in server running in the test process.
+#![allow(dead_code)] // each test file uses its own part
+
+use assert_cmd::Command;
+use braze_segments_mock_server::{MockBraze, MockConfig};
+
+/// The README's demo segment: the first of the stand-in's default dataset (seed 42).
+pub const README_ID: &str = "a15b5d39-b5bf-40ae-8891-7925c63f45f3";
+
+pub struct StandIn {
+    runtime: tokio::runtime::Runtime,
+    braze: Option<MockBraze>,
+}
+
+impl StandIn {
+    pub fn start(config: MockConfig) -> StandIn {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let braze = runtime.block_on(MockBraze::start(config)).unwrap();
+        StandIn {
+            runtime,
+            braze: Some(braze),
+        }
+    }
+
+    pub fn braze(&self) -> &MockBraze {
+        self.braze.as_ref().unwrap()
+    }
+
+    /// The CLI configured for this stand-in through the environment, with `key`.
+    pub fn cli_with_key(&self, key: &str) -> Command {
+        let mut cmd = Command::cargo_bin("braze-segments").unwrap();
+        cmd.env_clear()
+            .env("BRAZE_API_KEY", key)
+            .env("BRAZE_REST_ENDPOINT", self.braze().url());
+        cmd
+    }
+
+    pub fn cli(&self) -> Command {
+        self.cli_with_key(self.braze().api_key())
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        if let Some(braze) = self.braze.take() {
+            self.runtime.block_on(braze.shutdown());
+        }
+    }
+}
+
+pub fn no_rate_limit() -> MockConfig {
+    MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

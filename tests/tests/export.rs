@@ -1,0 +1,234 @@
+//! The segment list as a stream, and the whole export, against the stand-in server.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use braze_segments::{Client, Error, ExportOptions, RetryPolicy, SortDirection};
+use braze_segments_httpmock::MockServerExt;
+use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig};
+use futures::StreamExt as _;
+
+async fn start(config: MockConfig, policy: RetryPolicy) -> (MockBraze, Client) {
+    let braze = MockBraze::start(config).await.unwrap();
+    let client = Client::builder()
+        .api_key(braze.api_key())
+        .endpoint(braze.url())
+        .retry(policy)
+        .build()
+        .unwrap();
+    (braze, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_stream_pages_over_0_99_100_101_and_250_segments() {
+    for (count, pages) in [(0usize, 1u64), (99, 1), (100, 2), (101, 2), (250, 3)] {
+        let config = MockConfig {
+            segments: count,
+            ..MockConfig::default()
+        };
+        let (braze, client) = start(config, braze_segments_tests::fast_policy()).await;
+        let ids: Vec<String> = client
+            .segments(SortDirection::Asc)
+            .map(|s| s.unwrap().id)
+            .collect()
+            .await;
+        let expected: Vec<String> = braze.segments().iter().map(|s| s.id.clone()).collect();
+        assert_eq!(ids, expected, "{count} segments");
+        assert_eq!(
+            braze.counters().requests(Endpoint::List),
+            pages,
+            "{count} segments take {pages} page(s)"
+        );
+
+        let newest: Vec<String> = client
+            .segments(SortDirection::Desc)
+            .map(|s| s.unwrap().id)
+            .collect()
+            .await;
+        assert_eq!(newest, expected.into_iter().rev().collect::<Vec<_>>());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_stream_is_lazy() {
+    let (braze, client) = start(
+        MockConfig {
+            segments: 250,
+            ..MockConfig::default()
+        },
+        RetryPolicy::default(),
+    )
+    .await;
+    let first: Vec<_> = client.segments(SortDirection::Asc).take(100).collect().await;
+    assert_eq!(first.len(), 100);
+    assert_eq!(
+        braze.counters().requests(Endpoint::List),
+        1,
+        "the second page is not fetched before it is read"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_error_ends_the_stream_with_that_error() {
+    let server = httpmock::MockServer::start_async().await;
+    let full_page: Vec<serde_json::Value> = (0..100)
+        .map(|i| serde_json::json!({"id": format!("seg-{i}"), "name": "n"}))
+        .collect();
+    server.get_segments_list(|when, then| {
+        when.page(0);
+        then.ok(&serde_json::from_value(serde_json::json!({"message": "success", "segments": full_page})).unwrap());
+    });
+    server.get_segments_list(|when, then| {
+        when.page(1);
+        then.forbidden(&serde_json::from_value(serde_json::json!({"message": "Access Denied"})).unwrap());
+    });
+    let client = braze_segments_tests::client(&server);
+    let items: Vec<_> = client.segments(SortDirection::Asc).collect().await;
+    assert_eq!(items.len(), 101);
+    assert!(items[..100].iter().all(Result::is_ok));
+    assert!(
+        matches!(&items[100], Err(Error::Api { status: 403, .. })),
+        "{:?}",
+        items[100]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_repeating_the_same_page_does_not_loop_forever() {
+    let server = httpmock::MockServer::start_async().await;
+    let full_page: Vec<serde_json::Value> = (0..100)
+        .map(|i| serde_json::json!({"id": format!("seg-{i}")}))
+        .collect();
+    server.mock(|when, then| {
+        when.path("/segments/list");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "segments": full_page}));
+    });
+    let client = braze_segments_tests::client(&server);
+    let items: Vec<_> = client.segments(SortDirection::Asc).collect().await;
+    assert_eq!(items.len(), 101);
+    let err = items[100].as_ref().unwrap_err();
+    assert!(err.to_string().contains("pagination is not advancing"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exporting_1000_segments_through_20_percent_faults_loses_and_duplicates_nothing() {
+    let config = MockConfig {
+        segments: 1000,
+        rate_limit: None,
+        faults: FaultConfig {
+            rate: 0.2,
+            delay: Duration::from_millis(20),
+            seed: 11,
+            ..FaultConfig::default()
+        },
+        ..MockConfig::default()
+    };
+    let policy = RetryPolicy {
+        max_attempts: 8,
+        ..braze_segments_tests::fast_policy()
+    };
+    let (braze, client) = start(config, policy).await;
+    let records: Vec<_> = client
+        .export_segments(ExportOptions::default().concurrency(16))
+        .collect()
+        .await;
+    let mut seen = HashSet::new();
+    for record in &records {
+        let record = record.as_ref().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            seen.insert(record.summary.id.clone()),
+            "duplicate {}",
+            record.summary.id
+        );
+    }
+    assert_eq!(seen.len(), 1000);
+    for segment in braze.segments() {
+        let record = records.iter().flatten().find(|r| r.summary.id == segment.id).unwrap();
+        assert_eq!(record.details.name.as_deref(), Some(segment.name.as_str()));
+        assert_eq!(
+            record.details.description.as_deref(),
+            Some(segment.description.as_str())
+        );
+        assert_eq!(
+            record.details.tags,
+            segment.tags.iter().flatten().cloned().collect::<Vec<_>>()
+        );
+        assert_eq!(record.details.teams, segment.teams);
+        assert_eq!(record.details.created_at, Some(segment.created_at));
+    }
+    let counters = braze.counters();
+    for kind in Fault::ALL {
+        assert!(counters.faults(kind) > 0, "{kind:?} was injected");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failing_segment_is_reported_and_the_rest_export() {
+    let server = httpmock::MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.path("/segments/list");
+        then.status(200).json_body(serde_json::json!({
+            "message": "success",
+            "segments": [{"id": "good-1"}, {"id": "broken"}, {"id": "good-2"}]
+        }));
+    });
+    server.mock(|when, then| {
+        when.path("/segments/details").query_param("segment_id", "broken");
+        then.status(500).body("{}");
+    });
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "name": "fine"}));
+    });
+    let client = braze_segments_tests::client(&server);
+    let stream = client.export_segments(ExportOptions::default().skip(["good-2".to_owned()]));
+    let items: Vec<_> = stream.collect().await;
+    let ok: HashSet<_> = items.iter().flatten().map(|r| r.summary.id.as_str()).collect();
+    assert_eq!(ok, HashSet::from(["good-1"]), "good-2 was skipped as already exported");
+    let failed: Vec<_> = items.iter().filter_map(|i| i.as_ref().err()).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].segment.as_ref().unwrap().id, "broken");
+    assert!(
+        failed[0].to_string().starts_with("segment broken: Braze answered 500"),
+        "{}",
+        failed[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_series_length_bounds() {
+    let (braze, client) = start(
+        MockConfig {
+            segments: 1,
+            ..MockConfig::default()
+        },
+        RetryPolicy::none(),
+    )
+    .await;
+    let id = braze.segments()[0].id.clone();
+    for days in [1, 100] {
+        let points = client.segment_data_series(&id, days, Some("2024-07-25")).await.unwrap();
+        assert_eq!(points.len(), days as usize);
+        assert_eq!(points.last().unwrap().time, "2024-07-25");
+    }
+    for days in [0, 101] {
+        let err = client.segment_data_series(&id, days, None).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidInput {
+                    field: "length_days",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(
+        braze.counters().requests(Endpoint::DataSeries),
+        2,
+        "out-of-range lengths sent nothing"
+    );
+}
