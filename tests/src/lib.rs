@@ -46,3 +46,5 @@ pub fn full_details_json() -> serde_json::Value {
         "teams": ["Growth"]
     })
 }
+
+pub mod raw;

@@ -33,6 +33,10 @@ struct Cli {
     #[arg(long, global = true)]
     instance: Option<Instance>,
 
+    /// Attempts per request in all (1 turns retries off).
+    #[arg(long, global = true, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]
+    max_attempts: u32,
+
     /// More logging on stderr: -v for calls, -vv for attempts and retries.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -286,6 +290,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+fn retry_policy(cli: &Cli) -> braze_segments::RetryPolicy {
+    braze_segments::RetryPolicy {
+        max_attempts: cli.max_attempts,
+        ..braze_segments::RetryPolicy::default()
+    }
+}
+
 fn configured_client(cli: &Cli) -> Result<Client, Failure> {
     let hint = "; or try --demo to run against the built-in stand-in server";
     let key = std::env::var(braze_segments::ENV_API_KEY)
@@ -300,7 +311,7 @@ fn configured_client(cli: &Cli) -> Result<Client, Failure> {
             ),
         });
     };
-    let builder = Client::builder().api_key(key);
+    let builder = Client::builder().api_key(key).retry(retry_policy(cli));
     let builder = match (&cli.endpoint, cli.instance) {
         (Some(url), _) => builder.endpoint(url.clone()),
         (None, Some(instance)) => builder.instance(instance),

@@ -198,6 +198,33 @@ fn an_export_killed_mid_way_and_resumed_yields_every_segment_exactly_once() {
 }
 
 #[test]
+fn an_export_through_30_percent_faults_of_every_kind_holds_each_segment_exactly_once() {
+    let stand_in = StandIn::start(MockConfig {
+        segments: 2_000,
+        rate_limit: None,
+        faults: FaultConfig {
+            rate: 0.3,
+            delay: Duration::from_millis(5),
+            seed: 99,
+            ..FaultConfig::default()
+        },
+        ..MockConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("faulty.jsonl");
+    stand_in
+        .cli()
+        .args(["--max-attempts", "12", "export", "--concurrency", "32", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_exactly_once(&jsonl_ids(&out), &stand_in);
+    for kind in Fault::ALL {
+        assert!(stand_in.braze().counters().faults(kind) > 0, "{kind:?} injected");
+    }
+}
+
+#[test]
 fn resume_refuses_a_file_that_is_not_an_export() {
     let stand_in = StandIn::start(MockConfig {
         segments: 3,

@@ -29,6 +29,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const SNIPPET_BYTES: usize = 200;
+const MAX_PATH_CHARS: usize = 200;
 const MAX_SEGMENT_ID_BYTES: usize = 1024;
 
 /// A client of Braze's segment endpoints. Cheap to clone: clones share the connection pool, the
@@ -776,7 +777,7 @@ fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error 
 fn decode_error<T: DeserializeOwned>(status: u16, bytes: &[u8], fallback: serde_json::Error) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+        Err(e) => (cut(e.path().to_string(), MAX_PATH_CHARS), e.into_inner().to_string()),
         Ok(_) => (".".to_owned(), fallback.to_string()),
     };
     Error::Decode {
@@ -785,6 +786,15 @@ fn decode_error<T: DeserializeOwned>(status: u16, bytes: &[u8], fallback: serde_
         message,
         snippet: snippet(bytes, SNIPPET_BYTES),
     }
+}
+
+/// `text`, cut to `max` characters (a path into deeply nested JSON can be very long).
+fn cut(mut text: String, max: usize) -> String {
+    if let Some((at, _)) = text.char_indices().nth(max) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
 }
 
 /// A readable message for an error body that is not Braze's JSON.

@@ -39,13 +39,18 @@ impl RateLimit {
     }
 
     /// How long from `now` until the window resets (zero if it already has); `None` without a
-    /// reset time.
+    /// reset time, or when the reset is more than a day away: Braze's windows are an hour long,
+    /// so such a value is garbled, and honouring it would stall the client for good.
     pub fn reset_after(&self, now: SystemTime) -> Option<Duration> {
         let reset = self.reset_at?;
         let reset = UNIX_EPOCH + Duration::from_secs(u64::try_from(reset.timestamp()).ok()?);
-        Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+        let wait = reset.duration_since(now).unwrap_or(Duration::ZERO);
+        (wait <= MAX_PLAUSIBLE_RESET).then_some(wait)
     }
 }
+
+/// The furthest reset honoured (see [`RateLimit::reset_after`]).
+const MAX_PLAUSIBLE_RESET: Duration = Duration::from_secs(24 * 3600);
 
 /// A header's value as a whole number; `None` when absent, empty or not a number. Values with a
 /// fractional part (`"1721919600.0"`) are truncated.
