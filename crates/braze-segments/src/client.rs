@@ -1,8 +1,9 @@
 //! The client: configuration, and the one retry loop every call goes through.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use braze_segments_api::types as api;
@@ -14,9 +15,9 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::error::snippet;
-use crate::rate_limit::{Gate, Limiter, RateLimit, RequestQuota};
+use crate::rate_limit::{Gate, LastSeen, Limiter, RateLimit, RequestQuota};
 use crate::retry::{decide, Decision, GiveUp, Outcome, RetryPolicy};
-use crate::transport::{is_length_limit, AttemptMeta, Transport, ATTEMPT};
+use crate::transport::{is_length_limit, AttemptMeta, Origin, Transport, ATTEMPT};
 use crate::{DataPoint, Error, ErrorDetail, Instance, Response, SegmentDetails, SegmentSummary, SortDirection};
 
 /// The environment variable holding the REST API key.
@@ -46,9 +47,10 @@ struct Shared {
     endpoint: String,
     retry: RetryPolicy,
     body_limit: usize,
+    attempt_timeout: Option<Duration>,
     gate: Gate,
     limiter: Option<Limiter>,
-    last_rate_limit: Mutex<Option<RateLimit>>,
+    last_rate_limit: LastSeen,
 }
 
 impl std::fmt::Debug for Client {
@@ -198,7 +200,7 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(client) => client,
             None => {
-                let origin = url.origin();
+                let origin = Origin::of(&url);
                 reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .https_only(url.scheme() == "https")
@@ -206,7 +208,7 @@ impl ClientBuilder {
                     .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                         if attempt.previous().len() >= 5 {
                             attempt.error("more than 5 redirects")
-                        } else if attempt.url().origin() == origin {
+                        } else if origin.matches(attempt.url()) {
                             attempt.follow()
                         } else {
                             attempt.stop()
@@ -217,12 +219,13 @@ impl ClientBuilder {
             }
         };
         let body_limit = self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        let attempt_timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let transport = Transport {
             authorization,
             user_agent,
-            origin: url.origin(),
+            origin: Origin::of(&url),
             body_limit,
-            attempt_timeout: Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+            attempt_timeout,
         };
         let api = braze_segments_api::Client::new_with_client(
             &base,
@@ -235,9 +238,10 @@ impl ClientBuilder {
                 endpoint: base,
                 retry: self.retry.unwrap_or_default(),
                 body_limit,
+                attempt_timeout,
                 gate: Gate::default(),
                 limiter: self.quota.map(|q| Limiter::direct(q.quota)),
-                last_rate_limit: Mutex::new(None),
+                last_rate_limit: LastSeen::default(),
             }),
         })
     }
@@ -345,7 +349,7 @@ impl Client {
 
     /// The rate-limit figures of the latest response any clone of this client received.
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
-        *self.shared.last_rate_limit.lock().unwrap_or_else(|e| e.into_inner())
+        self.shared.last_rate_limit.load()
     }
 
     /// `GET /segments/details`: the details of one segment.
@@ -481,21 +485,25 @@ impl Client {
                 }
                 attempts += 1;
                 tracing::Span::current().record("attempt", attempts);
-                let meta = Arc::new(Mutex::new(AttemptMeta::default()));
-                let attempt = ATTEMPT.scope(meta.clone(), send(&shared.api));
-                let outcome = match policy.deadline.map(|d| d.saturating_sub(started.elapsed())) {
-                    Some(left) => match tokio::time::timeout(left, attempt).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => {
-                            break Err(Error::Timeout {
-                                elapsed: started.elapsed(),
-                                attempts,
-                            })
-                        }
-                    },
-                    None => attempt.await,
+                // One timer per attempt: the attempt's own limit, or what is left of the deadline.
+                let left = policy.deadline.map(|d| d.saturating_sub(started.elapsed()));
+                if left.is_some_and(|l| l.is_zero()) {
+                    break Err(Error::Timeout {
+                        elapsed: started.elapsed(),
+                        attempts: attempts - 1,
+                    });
+                }
+                let timeout = match (shared.attempt_timeout, left) {
+                    (Some(a), Some(l)) => Some(a.min(l)),
+                    (a, l) => a.or(l),
                 };
-                let meta = *meta.lock().unwrap_or_else(|e| e.into_inner());
+                let slot = Cell::new(AttemptMeta {
+                    timeout,
+                    ..AttemptMeta::default()
+                });
+                let mut attempt = std::pin::pin!(ATTEMPT.scope(slot, send(&shared.api)));
+                let outcome = attempt.as_mut().await;
+                let meta = attempt.as_mut().take_value().map(Cell::into_inner).unwrap_or_default();
                 self.observe(&meta.rate_limit);
 
                 let (error, retry_outcome) = match outcome {
@@ -558,7 +566,7 @@ impl Client {
     async fn wait_for_budget(&self, started: Instant) -> Result<(), Error> {
         let shared = &*self.shared;
         let policy = &shared.retry;
-        let wait = shared.gate.wait(SystemTime::now());
+        let wait = shared.gate.wait(SystemTime::now);
         if !wait.is_zero() {
             let past_deadline = policy.deadline.is_some_and(|d| started.elapsed() + wait >= d);
             if wait > policy.max_rate_limit_wait || past_deadline {
@@ -587,7 +595,7 @@ impl Client {
             return;
         }
         self.shared.gate.observe(rate_limit, SystemTime::now());
-        *self.shared.last_rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(*rate_limit);
+        self.shared.last_rate_limit.store(rate_limit);
     }
 
     /// Turns the generated client's error into the SDK's, and says how the retry loop should

@@ -1,11 +1,16 @@
 //! Braze's rate-limit headers, the shared "budget spent" gate, and the optional client-side quota.
 
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
+
+// Header names as constants: looking them up this way skips parsing the name on every response.
+static LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+static REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+static RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// The rate-limit figures of one response (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
 ///
@@ -25,9 +30,9 @@ impl RateLimit {
     /// Reads the three headers from `headers`.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         Self {
-            limit: number(headers, "x-ratelimit-limit"),
-            remaining: number(headers, "x-ratelimit-remaining"),
-            reset_at: number(headers, "x-ratelimit-reset")
+            limit: number(headers, &LIMIT),
+            remaining: number(headers, &REMAINING),
+            reset_at: number(headers, &RESET)
                 .and_then(|secs| i64::try_from(secs).ok())
                 .and_then(|secs| DateTime::from_timestamp(secs, 0)),
         }
@@ -54,7 +59,7 @@ const MAX_PLAUSIBLE_RESET: Duration = Duration::from_secs(24 * 3600);
 
 /// A header's value as a whole number; `None` when absent, empty or not a number. Values with a
 /// fractional part (`"1721919600.0"`) are truncated.
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
+fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     let text = headers.get(name)?.to_str().ok()?.trim();
     if text.is_empty() {
         return None;
@@ -78,9 +83,11 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 
 /// Shared by every clone of a client: set when a response says the budget is spent
 /// (`Remaining: 0`), so that later calls wait for the reset instead of running into 429s.
+/// Lock-free: an open gate costs one atomic load.
 #[derive(Debug, Default)]
 pub(crate) struct Gate {
-    blocked_until: Mutex<Option<SystemTime>>,
+    /// Epoch milliseconds until which calls wait; 0 when open.
+    blocked_until_ms: AtomicU64,
 }
 
 impl Gate {
@@ -92,24 +99,80 @@ impl Gate {
         let Some(wait) = rate_limit.reset_after(now) else {
             return;
         };
-        let until = now + wait;
-        let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
-        if blocked.is_none_or(|b| b < until) {
-            *blocked = Some(until);
-        }
+        self.blocked_until_ms.fetch_max(epoch_ms(now + wait), Ordering::Relaxed);
     }
 
-    /// How long a call starting at `now` must wait; zero when the gate is open.
-    pub(crate) fn wait(&self, now: SystemTime) -> Duration {
-        let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
-        match *blocked {
-            Some(until) if until > now => until.duration_since(now).unwrap_or(Duration::ZERO),
-            Some(_) => {
-                *blocked = None;
-                Duration::ZERO
-            }
-            None => Duration::ZERO,
+    /// How long a call starting now must wait; zero when the gate is open. The clock is read
+    /// only when the gate is closed.
+    pub(crate) fn wait(&self, now: impl FnOnce() -> SystemTime) -> Duration {
+        let until = self.blocked_until_ms.load(Ordering::Relaxed);
+        if until == 0 {
+            return Duration::ZERO;
         }
+        let now = epoch_ms(now());
+        if until > now {
+            return Duration::from_millis(until - now);
+        }
+        // Reopen, unless another response closed it again meanwhile.
+        let _ = self
+            .blocked_until_ms
+            .compare_exchange(until, 0, Ordering::Relaxed, Ordering::Relaxed);
+        Duration::ZERO
+    }
+}
+
+fn epoch_ms(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// The latest figures any clone of a client saw, lock-free (each figure is updated atomically;
+/// the three together are "the latest", not a snapshot of one response).
+#[derive(Debug)]
+pub(crate) struct LastSeen {
+    seen: AtomicBool,
+    limit: AtomicU64,
+    remaining: AtomicU64,
+    reset: AtomicI64,
+}
+
+const NONE_U64: u64 = u64::MAX;
+const NONE_I64: i64 = i64::MIN;
+
+impl Default for LastSeen {
+    fn default() -> Self {
+        Self {
+            seen: AtomicBool::new(false),
+            limit: AtomicU64::new(NONE_U64),
+            remaining: AtomicU64::new(NONE_U64),
+            reset: AtomicI64::new(NONE_I64),
+        }
+    }
+}
+
+impl LastSeen {
+    pub(crate) fn store(&self, rl: &RateLimit) {
+        self.limit.store(rl.limit.unwrap_or(NONE_U64), Ordering::Relaxed);
+        self.remaining
+            .store(rl.remaining.unwrap_or(NONE_U64), Ordering::Relaxed);
+        self.reset
+            .store(rl.reset_at.map_or(NONE_I64, |t| t.timestamp()), Ordering::Relaxed);
+        self.seen.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn load(&self) -> Option<RateLimit> {
+        if !self.seen.load(Ordering::Acquire) {
+            return None;
+        }
+        let some = |v: u64| (v != NONE_U64).then_some(v);
+        let reset = self.reset.load(Ordering::Relaxed);
+        Some(RateLimit {
+            limit: some(self.limit.load(Ordering::Relaxed)),
+            remaining: some(self.remaining.load(Ordering::Relaxed)),
+            reset_at: (reset != NONE_I64)
+                .then(|| DateTime::from_timestamp(reset, 0))
+                .flatten(),
+        })
     }
 }
 
@@ -244,7 +307,7 @@ mod tests {
             },
             now,
         );
-        assert_eq!(gate.wait(now), Duration::ZERO);
+        assert_eq!(gate.wait(|| now), Duration::ZERO);
         gate.observe(
             &RateLimit {
                 limit: Some(10),
@@ -253,9 +316,9 @@ mod tests {
             },
             now,
         );
-        assert_eq!(gate.wait(now), Duration::from_secs(10));
-        assert_eq!(gate.wait(now + Duration::from_secs(4)), Duration::from_secs(6));
-        assert_eq!(gate.wait(now + Duration::from_secs(10)), Duration::ZERO);
+        assert_eq!(gate.wait(|| now), Duration::from_secs(10));
+        assert_eq!(gate.wait(|| now + Duration::from_secs(4)), Duration::from_secs(6));
+        assert_eq!(gate.wait(|| now + Duration::from_secs(10)), Duration::ZERO);
         gate.observe(
             &RateLimit {
                 limit: None,
@@ -264,7 +327,7 @@ mod tests {
             },
             now,
         );
-        assert_eq!(gate.wait(now), Duration::ZERO, "no reset time: nothing to wait for");
+        assert_eq!(gate.wait(|| now), Duration::ZERO, "no reset time: nothing to wait for");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! `braze-segments-api`. It adds the key (only for the configured origin), the User-Agent and the
 //! per-attempt timeout, records what the response said for the retry loop, and caps the body.
 
-use std::sync::{Arc, Mutex};
+use std::cell::Cell;
 use std::time::{Duration, SystemTime};
 
 use braze_segments_api::{Exec, ExecFuture};
 use http_body_util::Limited;
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, USER_AGENT};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, USER_AGENT};
 
 use crate::rate_limit::{retry_after, RateLimit};
 
@@ -15,18 +15,21 @@ use crate::rate_limit::{retry_after, RateLimit};
 /// errors do not all carry the status or headers).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct AttemptMeta {
+    /// Set by the retry loop: this attempt's time limit (the per-attempt timeout, or what is
+    /// left of the call's deadline if that is less).
+    pub(crate) timeout: Option<Duration>,
     pub(crate) status: Option<u16>,
     pub(crate) rate_limit: RateLimit,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) body_over_limit: bool,
 }
 
-pub(crate) type SharedMeta = Arc<Mutex<AttemptMeta>>;
-
 tokio::task_local! {
-    /// Set by the retry loop around each attempt; read by [`Transport`].
-    pub(crate) static ATTEMPT: SharedMeta;
+    /// Set by the retry loop around each attempt; read and filled in by [`Transport`].
+    pub(crate) static ATTEMPT: Cell<AttemptMeta>;
 }
+
+static API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The SDK's [`Exec`].
 pub(crate) struct Transport {
@@ -34,8 +37,9 @@ pub(crate) struct Transport {
     pub(crate) authorization: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     /// The configured endpoint's origin: the only one the key is sent to.
-    pub(crate) origin: url::Origin,
+    pub(crate) origin: Origin,
     pub(crate) body_limit: usize,
+    /// The time limit of a request made outside the retry loop (through `Client::api`).
     pub(crate) attempt_timeout: Option<Duration>,
 }
 
@@ -50,13 +54,16 @@ impl Exec for Transport {
             let headers = request.headers_mut();
             // progenitor sends the spec's `info.version` as `api-version`; Braze defines no such
             // header, so it is not sent.
-            headers.remove("api-version");
+            headers.remove(&API_VERSION);
             headers.insert(USER_AGENT, self.user_agent.clone());
-            if request.url().origin() == self.origin {
+            if self.origin.matches(request.url()) {
                 request.headers_mut().insert(AUTHORIZATION, self.authorization.clone());
             }
-            if self.attempt_timeout.is_some() {
-                *request.timeout_mut() = self.attempt_timeout;
+            let timeout = ATTEMPT
+                .try_with(|slot| slot.get().timeout)
+                .unwrap_or(self.attempt_timeout);
+            if timeout.is_some() {
+                *request.timeout_mut() = timeout;
             }
 
             let response = client.execute(request).await?;
@@ -68,26 +75,49 @@ impl Exec for Transport {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse::<u64>().ok());
             let over_limit = declared_len.is_some_and(|len| len > self.body_limit as u64);
-            let meta = AttemptMeta {
-                status: Some(status),
-                rate_limit: RateLimit::from_headers(headers),
-                retry_after: retry_after(headers, SystemTime::now()),
-                body_over_limit: over_limit,
-            };
             let _ = ATTEMPT.try_with(|slot| {
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = meta;
+                slot.set(AttemptMeta {
+                    timeout,
+                    status: Some(status),
+                    rate_limit: RateLimit::from_headers(headers),
+                    retry_after: retry_after(headers, SystemTime::now()),
+                    body_over_limit: over_limit,
+                })
             });
 
+            if declared_len.is_some() && !over_limit {
+                // hyper reads no more than a declared Content-Length: the cap already holds.
+                return Ok(response);
+            }
             let response: http::Response<reqwest::Body> = response.into();
             let (parts, body) = response.into_parts();
             let body = if over_limit {
                 // Declared too large: read none of it.
                 reqwest::Body::from(Vec::new())
             } else {
+                // No declared length (chunked): count the bytes as they stream.
                 reqwest::Body::wrap(Limited::new(body, self.body_limit))
             };
             Ok(reqwest::Response::from(http::Response::from_parts(parts, body)))
         })
+    }
+}
+
+/// The configured endpoint's origin (`scheme://host[:port]`, as the `url` crate serializes it:
+/// host lowercased, default port left out), compared with a request's URL without allocating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin(String);
+
+impl Origin {
+    pub(crate) fn of(url: &url::Url) -> Self {
+        Self(url.origin().ascii_serialization())
+    }
+
+    /// True when `url` is on this origin: its serialization starts with the origin's and the
+    /// authority ends right there (so `http://a.com` does not match `http://a.com.evil`).
+    pub(crate) fn matches(&self, url: &url::Url) -> bool {
+        let url = url.as_str();
+        url.starts_with(&self.0) && matches!(url.as_bytes().get(self.0.len()), None | Some(b'/' | b'?' | b'#'))
     }
 }
 
@@ -101,4 +131,34 @@ pub(crate) fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool
         current = e.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_match_exactly() {
+        let origin = Origin::of(&url::Url::parse("https://REST.iad-01.braze.com/").unwrap());
+        let yes = [
+            "https://rest.iad-01.braze.com/segments/details?x=1",
+            "https://rest.iad-01.braze.com:443/a",
+        ];
+        let no = [
+            "http://rest.iad-01.braze.com/a",
+            "https://rest.iad-01.braze.com.evil.com/a",
+            "https://rest.iad-01.braze.com:8443/a",
+            "https://evil.com/rest.iad-01.braze.com",
+            "https://user@rest.iad-01.braze.com/a",
+        ];
+        for u in yes {
+            assert!(origin.matches(&url::Url::parse(u).unwrap()), "{u}");
+        }
+        for u in no {
+            assert!(!origin.matches(&url::Url::parse(u).unwrap()), "{u}");
+        }
+        let local = Origin::of(&url::Url::parse("http://127.0.0.1:4010").unwrap());
+        assert!(local.matches(&url::Url::parse("http://127.0.0.1:4010/segments/list").unwrap()));
+        assert!(!local.matches(&url::Url::parse("http://127.0.0.1:40100/segments/list").unwrap()));
+    }
 }

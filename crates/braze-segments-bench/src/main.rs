@@ -1,0 +1,381 @@
+//! The measurements behind `cargo xtask bench` (run it through the xtask, which builds this and
+//! the CLI in release mode first).
+//!
+//! 1. `segment_details` calls per second of the SDK (default configuration: retries and
+//!    rate-limit tracking on) and of a plain reqwest + serde baseline, in alternating rounds
+//!    against the same server, with the same number of calls in flight.
+//! 2. `braze-segments export` throughput and peak RSS for 10,000 and 50,000 segments.
+//! 3. The cold wall time of one `braze-segments details` process.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use braze_segments::Client;
+use braze_segments_mock_server::{MockBraze, MockConfig};
+use clap::Parser;
+use futures::StreamExt as _;
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// Measure against this endpoint (with BRAZE_API_KEY) instead of the stand-in.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Calls per round.
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Calls in flight.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Rounds of each variant (alternating).
+    #[arg(long, default_value_t = 11)]
+    rounds: usize,
+    /// Export sizes to measure with the CLI (stand-in only).
+    #[arg(long, value_delimiter = ',', default_value = "10000,50000")]
+    export_sizes: Vec<usize>,
+    /// Only the calls-per-second comparison.
+    #[arg(long)]
+    calls_only: bool,
+    /// The release CLI binary.
+    #[arg(long)]
+    cli: PathBuf,
+    /// Where to write the results.
+    #[arg(long, default_value = "target/bench/results.json")]
+    out: PathBuf,
+}
+
+/// The baseline's view of a details response: the same fields, plain serde.
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct PlainDetails {
+    message: String,
+    name: Option<String>,
+    description: Option<String>,
+    text_description: Option<String>,
+    tags: Option<Vec<Option<String>>>,
+    teams: Option<Vec<String>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+struct Target {
+    url: String,
+    key: String,
+    ids: Vec<String>,
+}
+
+fn main() {
+    let args = Args::parse();
+    // The stand-in gets its own runtime (one worker) so that it is the same server for both
+    // variants; the clients run on another.
+    // With two or more cores, each runtime is pinned to its own core so that the two variants
+    // do not trade places with the server between rounds.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = |core: usize, name: &str| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name(name)
+            .enable_all()
+            .on_thread_start(move || {
+                if cores >= 2 {
+                    pin_to_core(core);
+                }
+            })
+            .build()
+            .unwrap()
+    };
+    let server_rt = runtime(1, "bench-server");
+    let client_rt = runtime(0, "bench-client");
+
+    let (stand_in, target) = match &args.endpoint {
+        Some(url) => {
+            let key = std::env::var("BRAZE_API_KEY").expect("BRAZE_API_KEY is needed with --endpoint");
+            let client = Client::builder()
+                .api_key(key.clone())
+                .endpoint(url.clone())
+                .build()
+                .unwrap();
+            let ids = client_rt
+                .block_on(client.segments_page(0, braze_segments::SortDirection::Asc))
+                .expect("listing segments")
+                .value
+                .into_iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>();
+            assert!(!ids.is_empty(), "the workspace has no segments to ask for");
+            (
+                None,
+                Target {
+                    url: url.clone(),
+                    key,
+                    ids,
+                },
+            )
+        }
+        None => {
+            let braze = server_rt.block_on(MockBraze::start(quiet_stand_in(1_000))).unwrap();
+            let target = Target {
+                url: braze.url().to_owned(),
+                key: braze.api_key().to_owned(),
+                ids: braze.segments().iter().map(|s| s.id.clone()).collect(),
+            };
+            (Some(braze), target)
+        }
+    };
+
+    println!(
+        "segment_details: {} rounds of {} calls, {} in flight, against {}",
+        args.rounds,
+        args.requests,
+        args.concurrency,
+        if stand_in.is_some() {
+            "the stand-in on loopback"
+        } else {
+            target.url.as_str()
+        }
+    );
+    let (sdk, plain) = calls_per_second(&client_rt, &args, &target);
+    let (sdk_median, plain_median) = (median(&sdk), median(&plain));
+    let ratio = sdk_median / plain_median;
+    println!("sdk: {sdk_median:.0} calls/s");
+    println!("plain reqwest: {plain_median:.0} calls/s");
+    println!("ratio sdk/plain: {ratio:.3}");
+    drop(stand_in);
+
+    let mut exports = Vec::new();
+    let mut cold_ms = None;
+    if args.endpoint.is_none() && !args.calls_only {
+        for &segments in &args.export_sizes {
+            let result = export(&server_rt, &args.cli, segments);
+            println!(
+                "export {segments}: {:.2} s, {:.0} details/s, peak RSS {:.1} MiB",
+                result.seconds, result.details_per_s, result.peak_rss_mib
+            );
+            exports.push(result);
+        }
+        let ms = cold_details(&server_rt, &args.cli);
+        println!("cold `braze-segments details`: {ms:.1} ms (median of 15)");
+        cold_ms = Some(ms);
+    }
+
+    let results = serde_json::json!({
+        "measured_at": chrono::Utc::now().to_rfc3339(),
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "target": if args.endpoint.is_some() { target.url.as_str() } else { "stand-in" },
+        "requests_per_round": args.requests,
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "sdk_calls_per_s": sdk,
+        "plain_calls_per_s": plain,
+        "sdk_median": sdk_median,
+        "plain_median": plain_median,
+        "ratio_sdk_plain": ratio,
+        "export": exports.iter().map(|e| serde_json::json!({
+            "segments": e.segments,
+            "seconds": e.seconds,
+            "details_per_s": e.details_per_s,
+            "peak_rss_mib": e.peak_rss_mib,
+        })).collect::<Vec<_>>(),
+        "cold_details_ms": cold_ms,
+    });
+    if let Some(dir) = args.out.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(&args.out, serde_json::to_string_pretty(&results).unwrap()).unwrap();
+    println!("results: {}", args.out.display());
+}
+
+fn quiet_stand_in(segments: usize) -> MockConfig {
+    MockConfig {
+        segments,
+        rate_limit: None,
+        ..MockConfig::default()
+    }
+}
+
+/// Alternating rounds of each variant; every round runs as one task on the client runtime's
+/// pinned worker, so both variants poll from the same thread.
+fn calls_per_second(rt: &tokio::runtime::Runtime, args: &Args, target: &Target) -> (Vec<f64>, Vec<f64>) {
+    let sdk = {
+        let _guard = rt.enter();
+        Client::builder()
+            .api_key(target.key.clone())
+            .endpoint(target.url.clone())
+            .build()
+            .unwrap()
+    };
+    let plain = reqwest::Client::new();
+    let details_url = format!("{}/segments/details", target.url);
+    let (concurrency, ids, key) = (
+        args.concurrency,
+        std::sync::Arc::new(target.ids.clone()),
+        target.key.clone(),
+    );
+    let sdk_round = |n: usize| {
+        let (sdk, ids) = (sdk.clone(), ids.clone());
+        rt.block_on(rt.spawn(async move {
+            let started = Instant::now();
+            futures::stream::iter(0..n)
+                .map(|i| {
+                    let (sdk, ids) = (sdk.clone(), ids.clone());
+                    async move { sdk.segment_details(&ids[i % ids.len()]).await.expect("sdk call") }
+                })
+                .buffer_unordered(concurrency)
+                .for_each(|_| async {})
+                .await;
+            n as f64 / started.elapsed().as_secs_f64()
+        }))
+        .unwrap()
+    };
+    let plain_round = |n: usize| {
+        let (plain, ids, url, key) = (plain.clone(), ids.clone(), details_url.clone(), key.clone());
+        rt.block_on(rt.spawn(async move {
+            let started = Instant::now();
+            futures::stream::iter(0..n)
+                .map(|i| {
+                    let (plain, ids, url, key) = (plain.clone(), ids.clone(), url.clone(), key.clone());
+                    async move {
+                        plain
+                            .get(url)
+                            .query(&[("segment_id", &ids[i % ids.len()])])
+                            .bearer_auth(key)
+                            .send()
+                            .await
+                            .and_then(reqwest::Response::error_for_status)
+                            .expect("plain call")
+                            .json::<PlainDetails>()
+                            .await
+                            .expect("plain decode")
+                    }
+                })
+                .buffer_unordered(concurrency)
+                .for_each(|_| async {})
+                .await;
+            n as f64 / started.elapsed().as_secs_f64()
+        }))
+        .unwrap()
+    };
+    // Warm both connection pools and code paths first.
+    sdk_round(args.requests / 10 + 1);
+    plain_round(args.requests / 10 + 1);
+    let (mut s, mut p) = (Vec::new(), Vec::new());
+    for round in 0..args.rounds {
+        // Alternate which goes first, so neither always follows the other.
+        if round.is_multiple_of(2) {
+            s.push(sdk_round(args.requests));
+            p.push(plain_round(args.requests));
+        } else {
+            p.push(plain_round(args.requests));
+            s.push(sdk_round(args.requests));
+        }
+        println!("  round {}: sdk {:.0}/s, plain {:.0}/s", round + 1, s[round], p[round]);
+    }
+    (s, p)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
+
+struct ExportResult {
+    segments: usize,
+    seconds: f64,
+    details_per_s: f64,
+    peak_rss_mib: f64,
+}
+
+fn export(server_rt: &tokio::runtime::Runtime, cli: &PathBuf, segments: usize) -> ExportResult {
+    let braze = server_rt.block_on(MockBraze::start(quiet_stand_in(segments))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export.jsonl");
+    let started = Instant::now();
+    let child = Command::new(cli)
+        .env_clear()
+        .env("BRAZE_API_KEY", braze.api_key())
+        .env("BRAZE_REST_ENDPOINT", braze.url())
+        .args(["export", "--concurrency", "64", "--out"])
+        .arg(&out)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (ok, peak_rss_kib) = wait_with_peak_rss(child);
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(ok, "the export failed");
+    let lines = std::fs::read_to_string(&out).unwrap().lines().count();
+    assert_eq!(lines, segments, "every segment exported");
+    server_rt.block_on(braze.shutdown());
+    ExportResult {
+        segments,
+        seconds,
+        details_per_s: segments as f64 / seconds,
+        peak_rss_mib: peak_rss_kib as f64 / 1024.0,
+    }
+}
+
+fn cold_details(server_rt: &tokio::runtime::Runtime, cli: &PathBuf) -> f64 {
+    let braze = server_rt.block_on(MockBraze::start(quiet_stand_in(10))).unwrap();
+    let id = braze.segments()[0].id.clone();
+    let mut times: Vec<f64> = (0..15)
+        .map(|_| {
+            let started = Instant::now();
+            let status = Command::new(cli)
+                .env_clear()
+                .env("BRAZE_API_KEY", braze.api_key())
+                .env("BRAZE_REST_ENDPOINT", braze.url())
+                .args(["details", &id, "-o", "json"])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let ms = times[times.len() / 2];
+    server_rt.block_on(braze.shutdown());
+    ms
+}
+
+/// Pins the calling thread to one core (Linux; elsewhere a no-op).
+fn pin_to_core(core: usize) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; the call only reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(core, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = core;
+}
+
+/// Waits for `child`; returns whether it succeeded and its peak resident set (KiB), read from
+/// the kernel's high-water mark (`VmHWM` in `/proc/PID/status`) every few milliseconds until it
+/// exits. (`wait4`'s `ru_maxrss` is no good here: it counts the moments between fork and exec,
+/// when the child is still a copy of this process and its stand-in dataset.)
+fn wait_with_peak_rss(mut child: std::process::Child) -> (bool, i64) {
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0i64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            let hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok());
+            if let Some(hwm) = hwm {
+                peak = peak.max(hwm);
+            }
+        }
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            return (status.success(), peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
