@@ -238,3 +238,24 @@ async fn the_client_side_quota_spaces_requests() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quota_wait_past_the_deadline_times_out_without_a_request() {
+    let server = MockServer::start_async().await;
+    let ok = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200).body(r#"{"message":"success"}"#);
+    });
+    let sdk = builder(&server)
+        .rate_limit(RequestQuota::per_hour(1).unwrap())
+        .retry(RetryPolicy {
+            deadline: Some(Duration::from_millis(300)),
+            ..fast_policy()
+        })
+        .build()
+        .unwrap();
+    sdk.segment_details(SEGMENT_ID).await.unwrap();
+    let err = sdk.segment_details(SEGMENT_ID).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(ok.calls(), 1, "the second call never got a token");
+}

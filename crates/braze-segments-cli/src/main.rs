@@ -538,3 +538,29 @@ async fn mock_server(args: &MockServerArgs) -> Result<(), Failure> {
     braze.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(time: &str, size: i64) -> DataPoint {
+        serde_json::from_value(serde_json::json!({"time": time, "size": size})).unwrap()
+    }
+
+    #[test]
+    fn the_chart_survives_any_series_a_server_can_send() {
+        let series: Vec<Vec<DataPoint>> = vec![
+            vec![],
+            vec![point("2024-07-25", 5)],
+            vec![point("a", 7), point("b", 7), point("c", 7)],
+            vec![point("a", i64::MIN), point("b", i64::MAX)],
+            vec![point("a", -3), point("b", 0), point("c", 3)],
+            (0..100).map(|i| point(&format!("d{i}"), i * i)).collect(),
+        ];
+        for points in series {
+            let text = series_text(&points);
+            assert!(text.starts_with("DAY"), "{text}");
+            assert_eq!(text.contains("(no data)"), points.is_empty());
+        }
+    }
+}

@@ -480,7 +480,7 @@ impl Client {
             let started = Instant::now();
             let mut attempts = 0u32;
             let result = loop {
-                if let Err(e) = self.wait_for_budget(started).await {
+                if let Err(e) = self.wait_for_budget(started, attempts).await {
                     break Err(e);
                 }
                 attempts += 1;
@@ -563,12 +563,14 @@ impl Client {
 
     /// Waits while the shared gate is closed (a response said nothing remains) and for the
     /// client-side quota. Fails at once when the gate would hold past the policy's patience.
-    async fn wait_for_budget(&self, started: Instant) -> Result<(), Error> {
+    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<(), Error> {
         let shared = &*self.shared;
         let policy = &shared.retry;
         let wait = shared.gate.wait(SystemTime::now);
         if !wait.is_zero() {
-            let past_deadline = policy.deadline.is_some_and(|d| started.elapsed() + wait >= d);
+            let past_deadline = policy
+                .deadline
+                .is_some_and(|d| started.elapsed().saturating_add(wait) >= d);
             if wait > policy.max_rate_limit_wait || past_deadline {
                 let rate_limit = self.last_rate_limit().unwrap_or_default();
                 return Err(Error::RateLimited {
@@ -585,7 +587,18 @@ impl Client {
             tokio::time::sleep(wait).await;
         }
         if let Some(limiter) = &shared.limiter {
-            limiter.until_ready().await;
+            // The quota's wait counts against the deadline like any other.
+            match policy.deadline.map(|d| d.saturating_sub(started.elapsed())) {
+                Some(left) => {
+                    if tokio::time::timeout(left, limiter.until_ready()).await.is_err() {
+                        return Err(Error::Timeout {
+                            elapsed: started.elapsed(),
+                            attempts,
+                        });
+                    }
+                }
+                None => limiter.until_ready().await,
+            }
         }
         Ok(())
     }

@@ -138,7 +138,10 @@ pub fn decide(policy: &RetryPolicy, outcome: &Outcome, attempts: u32, elapsed: D
             Duration::ZERO,
         ),
     };
-    if policy.deadline.is_some_and(|deadline| elapsed + least_wait >= deadline) {
+    if policy
+        .deadline
+        .is_some_and(|deadline| elapsed.saturating_add(least_wait) >= deadline)
+    {
         return Decision::GiveUp(GiveUp::Deadline);
     }
     decision
