@@ -1,21 +1,4 @@
-//! Generates the client from the spec into `OUT_DIR/client.rs` (see `braze-segments-codegen`).
-use std::path::PathBuf;
-
+//! Generates the client from `openapi/braze-segments.yaml` into `OUT_DIR/client.rs`.
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let spec = manifest_dir.join("../../openapi/braze-segments.yaml");
-    println!("cargo:rerun-if-changed={}", spec.display());
-    let generated = match braze_segments_codegen::generate(&spec, "openapi/braze-segments.yaml") {
-        Ok(generated) => generated,
-        Err(e) => {
-            // A build script reports failure through its exit code and stderr.
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    };
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("client.rs");
-    if let Err(e) = std::fs::write(&out, generated.client) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        std::process::exit(1);
-    }
+    braze_segments_codegen::build_script(braze_segments_codegen::Part::Client);
 }

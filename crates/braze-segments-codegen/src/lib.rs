@@ -131,6 +131,43 @@ pub fn generate(spec_path: &Path, display_path: &str) -> Result<Generated, Codeg
     })
 }
 
+/// Which generated file a build script wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The client, written to `OUT_DIR/client.rs`.
+    Client,
+    /// The httpmock helpers, written to `OUT_DIR/httpmock.rs`.
+    Httpmock,
+}
+
+/// The whole body of a generated crate's `build.rs`: generates `part` from the workspace's
+/// spec (`../../openapi/braze-segments.yaml` from the crate), writes it to `OUT_DIR`, and tells
+/// cargo to rerun when the spec changes. On failure it prints the reason and exits non-zero,
+/// which is how a build script fails.
+pub fn build_script(part: Part) {
+    let env = |name: &str| {
+        std::env::var_os(name).map(std::path::PathBuf::from).unwrap_or_else(|| {
+            eprintln!("error: {name} is not set: run this from a build script");
+            std::process::exit(1)
+        })
+    };
+    let spec = env("CARGO_MANIFEST_DIR").join("../../openapi/braze-segments.yaml");
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let generated = generate(&spec, "openapi/braze-segments.yaml").unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::exit(1)
+    });
+    let (file, text) = match part {
+        Part::Client => ("client.rs", generated.client),
+        Part::Httpmock => ("httpmock.rs", generated.httpmock),
+    };
+    let out = env("OUT_DIR").join(file);
+    if let Err(e) = std::fs::write(&out, text) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        std::process::exit(1);
+    }
+}
+
 /// Runs progenitor, turning both its errors and its panics (some unusual inputs make it panic)
 /// into a readable [`CodegenError`].
 fn run_guarded(
