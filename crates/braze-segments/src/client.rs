@@ -476,7 +476,9 @@ impl Client {
         );
         let shared = &*self.shared;
         let policy = &shared.retry;
+        let handle = span.clone();
         async move {
+            let span = handle;
             let started = Instant::now();
             let mut attempts = 0u32;
             let result = loop {
@@ -484,7 +486,9 @@ impl Client {
                     break Err(e);
                 }
                 attempts += 1;
-                tracing::Span::current().record("attempt", attempts);
+                if !span.is_disabled() {
+                    span.record("attempt", attempts);
+                }
                 // One timer per attempt: the attempt's own limit, or what is left of the deadline.
                 let left = policy.deadline.map(|d| d.saturating_sub(started.elapsed()));
                 if left.is_some_and(|l| l.is_zero()) {
@@ -538,7 +542,6 @@ impl Client {
                     Decision::GiveUp(reason) => break Err(finish(error, reason, &meta, started, attempts)),
                 }
             };
-            let span = tracing::Span::current();
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             match &result {
                 Ok(response) => {

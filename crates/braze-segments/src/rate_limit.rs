@@ -70,15 +70,16 @@ fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     })
 }
 
-/// `Retry-After` as a delay: delta-seconds, or an HTTP date relative to `now`.
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+/// `Retry-After` as a delay: delta-seconds, or an HTTP date relative to `now` (read only when
+/// the header holds a date).
+pub(crate) fn retry_after(headers: &HeaderMap, now: impl FnOnce() -> SystemTime) -> Option<Duration> {
     let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let date = DateTime::parse_from_rfc2822(text).ok()?;
     let at = UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(at.duration_since(now()).unwrap_or(Duration::ZERO))
 }
 
 /// Shared by every clone of a client: set when a response says the budget is spent
@@ -284,14 +285,14 @@ mod tests {
     fn retry_after_takes_seconds_or_a_date() {
         let now = UNIX_EPOCH + Duration::from_secs(1_721_919_600);
         assert_eq!(
-            retry_after(&headers(&[("retry-after", "3")]), now),
+            retry_after(&headers(&[("retry-after", "3")]), || now),
             Some(Duration::from_secs(3))
         );
         assert_eq!(
-            retry_after(&headers(&[("retry-after", "Thu, 25 Jul 2024 15:00:05 GMT")]), now),
+            retry_after(&headers(&[("retry-after", "Thu, 25 Jul 2024 15:00:05 GMT")]), || now),
             Some(Duration::from_secs(5))
         );
-        assert_eq!(retry_after(&headers(&[("retry-after", "later")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", "later")]), || now), None);
     }
 
     #[test]

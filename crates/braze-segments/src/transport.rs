@@ -80,7 +80,7 @@ impl Exec for Transport {
                     timeout,
                     status: Some(status),
                     rate_limit: RateLimit::from_headers(headers),
-                    retry_after: retry_after(headers, SystemTime::now()),
+                    retry_after: retry_after(headers, SystemTime::now),
                     body_over_limit: over_limit,
                 })
             });
