@@ -1100,7 +1100,7 @@ pub mod types {
 /**Client for Braze REST API — segment export endpoints
 
 The segment export endpoints of Braze's REST API, written by hand from Braze's public documentation
-(https://www.braze.com/docs/api/endpoints/export/segments/). Only `message` is guaranteed in a response;
+(<https://www.braze.com/docs/api/endpoints/export/segments/>). Only `message` is guaranteed in a response;
 every other field may be missing or `null`, and Braze adds fields over time, so unknown properties are
 allowed everywhere.
 
