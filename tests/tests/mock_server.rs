@@ -231,3 +231,45 @@ async fn injected_faults_of_every_kind_are_retried_through() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_injected_fault_reaches_the_generated_client_as_braze_would_send_it() {
+    for kind in Fault::ALL {
+        let config = MockConfig {
+            segments: 1,
+            faults: FaultConfig {
+                rate: 1.0,
+                kinds: vec![kind],
+                delay: Duration::from_millis(1),
+                ..FaultConfig::default()
+            },
+            ..MockConfig::default()
+        };
+        let (braze, client) = start(config).await;
+        let result = client
+            .api()
+            .get_segment_details()
+            .segment_id(braze.segments()[0].id.as_str())
+            .send()
+            .await;
+        use braze_segments_api::Error as E;
+        match (kind, result) {
+            (Fault::ServerError, Err(E::ErrorResponse(e))) => {
+                assert_eq!(e.status().as_u16(), 500);
+                assert_eq!(e.into_inner().message, "Internal Server Error");
+            }
+            (Fault::RateLimited, Err(E::ErrorResponse(e))) => {
+                assert_eq!(e.status().as_u16(), 429);
+                assert!(!e.headers()["x-ratelimit-reset"].is_empty());
+            }
+            // A proxy's HTML and an empty 503 are not Braze's JSON: the generated client says so.
+            (Fault::BadGatewayHtml | Fault::Unavailable, Err(E::InvalidResponsePayload(body, _))) => {
+                assert!(kind == Fault::Unavailable || body.starts_with(b"<html>"));
+            }
+            (Fault::DropConnection, Err(E::CommunicationError(_))) => {}
+            (Fault::Delay, Ok(details)) => assert_eq!(details.into_inner().message, "success"),
+            (kind, other) => panic!("{kind:?}: {other:?}"),
+        }
+        assert_eq!(braze.counters().faults(kind), 1);
+    }
+}
