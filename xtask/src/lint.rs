@@ -18,15 +18,11 @@ pub fn lint_spec(spec: &Value) -> Vec<Problem> {
         })
     };
 
-    let mut refs = Vec::new();
-    collect_refs(spec, "#", &mut refs);
-    for (at, reference) in &refs {
-        if resolve(spec, reference).is_none() {
-            report(
-                format!("{SPEC}: `$ref: {reference}` at {at} does not resolve"),
-                "point the $ref at an existing component".into(),
-            );
-        }
+    for (at, reference) in braze_segments_codegen::unresolved_refs(spec) {
+        report(
+            format!("{SPEC}: `$ref: {reference}` at {at} does not resolve"),
+            "point the $ref at an existing component".into(),
+        );
     }
 
     let paths = spec.get("paths").and_then(Value::as_object);
@@ -164,29 +160,6 @@ pub(crate) fn follow<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
         .and_then(Value::as_str)
         .and_then(|r| resolve(spec, r))
         .unwrap_or(value)
-}
-
-fn collect_refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                if key == "$ref" {
-                    if let Some(r) = child.as_str() {
-                        out.push((at.to_owned(), r.to_owned()));
-                    }
-                } else {
-                    let escaped = key.replace('~', "~0").replace('/', "~1");
-                    collect_refs(child, &format!("{at}/{escaped}"), out);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &format!("{at}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -102,7 +102,8 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
     })
 }
 
-/// Parses spec text (YAML, of which JSON is a subset).
+/// Parses spec text (YAML, of which JSON is a subset), and checks what progenitor would
+/// otherwise panic on: the version, and `$ref`s that point nowhere.
 pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, String> {
     let spec: openapiv3::OpenAPI = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     if !spec.openapi.starts_with("3.0.") {
@@ -111,7 +112,50 @@ pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, String> {
             spec.openapi
         ));
     }
+    let raw: serde_json::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let unresolved = unresolved_refs(&raw);
+    if !unresolved.is_empty() {
+        let list: Vec<String> = unresolved
+            .iter()
+            .map(|(at, r)| format!("`$ref: {r}` at {at}"))
+            .collect();
+        return Err(format!("{} does not resolve", list.join(", ")));
+    }
     Ok(spec)
+}
+
+/// Every `$ref` in `spec` (its raw JSON form) that does not point at something in the same
+/// document, as (JSON pointer of where it stands, the reference).
+pub fn unresolved_refs(spec: &serde_json::Value) -> Vec<(String, String)> {
+    fn walk(value: &serde_json::Value, at: &str, root: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    match (key.as_str(), child.as_str()) {
+                        ("$ref", Some(reference)) => {
+                            let found = reference.strip_prefix('#').and_then(|p| root.pointer(p)).is_some();
+                            if !found {
+                                out.push((at.to_owned(), reference.to_owned()));
+                            }
+                        }
+                        _ => {
+                            let escaped = key.replace('~', "~0").replace('/', "~1");
+                            walk(child, &format!("{at}/{escaped}"), root, out);
+                        }
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, &format!("{at}/{i}"), root, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(spec, "#", spec, &mut out);
+    out
 }
 
 /// Spec path → generated client and httpmock helpers, each formatted with `prettyplease` and
@@ -253,6 +297,30 @@ paths:
         let spec = write_spec(&MINIMAL.replace("operationId: get_x", "summary: x"));
         let err = generate(spec.path(), "spec.yaml").unwrap_err().to_string();
         assert!(err.contains("operation ID"), "{err}");
+    }
+
+    #[test]
+    fn a_dangling_ref_is_named_instead_of_panicking() {
+        let spec = write_spec(&MINIMAL.replace(
+            "schema: {type: object, properties: {a: {type: string}}}",
+            "schema: {$ref: '#/components/schemas/Nope'}",
+        ));
+        let err = generate(spec.path(), "spec.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains("`$ref: #/components/schemas/Nope` at #/paths/~1x/get"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_progenitor_panic_becomes_an_error() {
+        // An undeclared path parameter makes progenitor panic.
+        let spec = write_spec(&MINIMAL.replace("/x:", "/x/{id}:"));
+        let err = generate(spec.path(), "spec.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains("progenitor panicked: missing path name mapping id"),
+            "{err}"
+        );
     }
 
     #[test]
