@@ -8,18 +8,12 @@ use braze_segments_mock_server::{Fault, FaultConfig, MockConfig};
 
 mod common;
 
-use common::{no_rate_limit, text, StandIn, README_ID};
+use common::{no_rate_limit, RunExpecting, StandIn, README_ID};
 
 #[test]
 fn details_text_is_a_readable_block() {
     let stand_in = StandIn::start(no_rate_limit());
-    let out = stand_in
-        .cli()
-        .args(["details", README_ID])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let (stdout, stderr) = stand_in.cli().args(["details", README_ID]).run_expecting(0);
     let expected = "\
 Trial Players - 31 days
   id:               a15b5d39-b5bf-40ae-8891-7925c63f45f3
@@ -31,90 +25,63 @@ Trial Players - 31 days
   updated:          2019-03-09T00:59:00+00:00
   rate limit:       unknown
 ";
-    assert_eq!(text(&out.stdout), expected);
-    assert_eq!(text(&out.stderr), "");
+    assert_eq!(stdout, expected);
+    assert_eq!(stderr, "");
 }
 
 #[test]
 fn details_json_is_one_line_of_segment_details() {
     let stand_in = StandIn::start(no_rate_limit());
-    let out = stand_in
+    let (stdout, _) = stand_in
         .cli()
         .args(["details", README_ID, "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+        .run_expecting(0);
     let expected = r#"{"message":"success","name":"Trial Players - 31 days","description":"Last used app more than 31 days ago AND is in Players","tags":["winback","vip"],"teams":["Growth"],"created_at":"2019-01-02T07:59:00Z","updated_at":"2019-03-09T00:59:00Z"}"#;
-    assert_eq!(text(&out.stdout), format!("{expected}\n"));
-    let parsed: braze_segments::SegmentDetails = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stdout, format!("{expected}\n"));
+    let parsed: braze_segments::SegmentDetails = serde_json::from_str(&stdout).unwrap();
     assert_eq!(parsed.tags, ["winback", "vip"]);
 }
 
 #[test]
 fn the_readme_demo_command_works_with_no_configuration() {
-    let out = Command::cargo_bin("braze-segments")
+    let (stdout, stderr) = Command::cargo_bin("braze-segments")
         .unwrap()
         .env_clear()
         .args(["--demo", "details", README_ID])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(
-        text(&out.stdout).starts_with("Trial Players - 31 days\n"),
-        "{}",
-        text(&out.stdout)
-    );
-    assert!(text(&out.stdout).contains("rate limit:       249999 of 250000 remaining"));
-    assert!(text(&out.stderr).contains("demo: using the built-in stand-in Braze"));
+        .run_expecting(0);
+    assert!(stdout.starts_with("Trial Players - 31 days\n"), "{}", stdout);
+    assert!(stdout.contains("rate limit:       249999 of 250000 remaining"));
+    assert!(stderr.contains("demo: using the built-in stand-in Braze"));
 }
 
 #[test]
 fn missing_configuration_exits_2_naming_the_variable_and_the_demo() {
-    let out = Command::cargo_bin("braze-segments")
+    let (stdout, stderr) = Command::cargo_bin("braze-segments")
         .unwrap()
         .env_clear()
         .args(["details", README_ID])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let err = text(&out.stderr);
+        .run_expecting(2);
+    let err = stderr;
     assert!(err.contains("BRAZE_API_KEY is not set"), "{err}");
     assert!(err.contains("--demo"), "{err}");
-    assert_eq!(text(&out.stdout), "");
+    assert_eq!(stdout, "");
 
-    let out = Command::cargo_bin("braze-segments")
+    let (_, stderr) = Command::cargo_bin("braze-segments")
         .unwrap()
         .env_clear()
         .env("BRAZE_API_KEY", "k")
         .args(["details", README_ID])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(
-        text(&out.stderr).contains("BRAZE_REST_ENDPOINT is not set"),
-        "{}",
-        text(&out.stderr)
-    );
+        .run_expecting(2);
+    assert!(stderr.contains("BRAZE_REST_ENDPOINT is not set"), "{}", stderr);
 
-    let out = Command::cargo_bin("braze-segments")
+    let (_, stderr) = Command::cargo_bin("braze-segments")
         .unwrap()
         .env_clear()
         .env("BRAZE_API_KEY", "k")
         .env("BRAZE_REST_ENDPOINT", "http://rest.iad-01.braze.com")
         .args(["details", README_ID])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(
-        text(&out.stderr).contains("refusing plain http://"),
-        "{}",
-        text(&out.stderr)
-    );
+        .run_expecting(2);
+    assert!(stderr.contains("refusing plain http://"), "{}", stderr);
 }
 
 #[test]
@@ -135,37 +102,17 @@ fn usage_errors_and_invalid_input_exit_2() {
         .assert()
         .code(2);
     let stand_in = StandIn::start(no_rate_limit());
-    let out = stand_in
-        .cli()
-        .args(["details", "   "])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(
-        text(&out.stderr).contains("invalid segment_id"),
-        "{}",
-        text(&out.stderr)
-    );
+    let (_, stderr) = stand_in.cli().args(["details", "   "]).run_expecting(2);
+    assert!(stderr.contains("invalid segment_id"), "{}", stderr);
     assert_eq!(stand_in.braze().counters().total(), 0, "nothing was sent");
 }
 
 #[test]
 fn api_failures_exit_1() {
     let stand_in = StandIn::start(no_rate_limit());
-    let out = stand_in
-        .cli()
-        .args(["details", "no-such-segment"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    assert!(
-        text(&out.stderr).contains("Braze answered 400"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert_eq!(text(&out.stdout), "");
+    let (stdout, stderr) = stand_in.cli().args(["details", "no-such-segment"]).run_expecting(1);
+    assert!(stderr.contains("Braze answered 400"), "{}", stderr);
+    assert_eq!(stdout, "");
 }
 
 #[test]
@@ -177,8 +124,7 @@ fn a_wrong_key_exits_1_and_is_never_printed_at_any_verbosity() {
         if let Some(v) = verbosity {
             cmd.arg(v);
         }
-        let out = cmd.args(["details", README_ID]).assert().code(1).get_output().clone();
-        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        let (stdout, stderr) = cmd.args(["details", README_ID]).run_expecting(1);
         assert!(stderr.contains("Invalid API key"), "{stderr}");
         assert!(
             !stdout.contains(wrong) && !stderr.contains(wrong),
@@ -189,14 +135,7 @@ fn a_wrong_key_exits_1_and_is_never_printed_at_any_verbosity() {
         }
     }
     // A good key at -vv: the call's span is logged, the key is not.
-    let out = stand_in
-        .cli()
-        .args(["-vv", "details", README_ID])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = text(&out.stderr);
+    let (_, stderr) = stand_in.cli().args(["-vv", "details", README_ID]).run_expecting(0);
     assert!(
         stderr.contains("get_segment_details") && stderr.contains("ratelimit_remaining"),
         "{stderr}"
@@ -269,17 +208,14 @@ fn mock_server_command_serves_until_stopped() {
         .unwrap()
         .to_owned();
 
-    let out = Command::cargo_bin("braze-segments")
+    let (stdout, _) = Command::cargo_bin("braze-segments")
         .unwrap()
         .env_clear()
         .env("BRAZE_API_KEY", "k1")
         .env("BRAZE_REST_ENDPOINT", &url)
         .args(["details", &id, "-o", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(text(&out.stdout).contains(r#""message":"success""#));
+        .run_expecting(0);
+    assert!(stdout.contains(r#""message":"success""#));
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -62,3 +62,15 @@ pub fn no_rate_limit() -> MockConfig {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// Runs a command, asserts its exit code, and returns its stdout and stderr as text.
+pub trait RunExpecting {
+    fn run_expecting(&mut self, code: i32) -> (String, String);
+}
+
+impl RunExpecting for Command {
+    fn run_expecting(&mut self, code: i32) -> (String, String) {
+        let out = self.assert().code(code).get_output().clone();
+        (text(&out.stdout), text(&out.stderr))
+    }
+}
