@@ -15,14 +15,14 @@ fn details_text_is_a_readable_block() {
     let stand_in = StandIn::start(no_rate_limit());
     let (stdout, stderr) = stand_in.cli().args(["details", README_ID]).run_expecting(0);
     let expected = "\
-Trial Players - 31 days
-  id:               a15b5d39-b5bf-40ae-8891-7925c63f45f3
-  description:      Last used app more than 31 days ago AND is in Players
-  text description: —
-  tags:             winback, vip
+Lapsed Users - 7 days
+  id:               6d68ea15-26c4-4109-835a-65b81773a5e2
+  description:      Last used app more than 7 days ago
+  text description: People we are losing
+  tags:             retention
   teams:            Growth
-  created:          2019-01-02T07:59:00+00:00
-  updated:          2019-03-09T00:59:00+00:00
+  created:          2019-01-01T08:00:00+00:00
+  updated:          2019-01-31T09:00:00+00:00
   rate limit:       unknown
 ";
     assert_eq!(stdout, expected);
@@ -36,10 +36,10 @@ fn details_json_is_one_line_of_segment_details() {
         .cli()
         .args(["details", README_ID, "--output", "json"])
         .run_expecting(0);
-    let expected = r#"{"message":"success","name":"Trial Players - 31 days","description":"Last used app more than 31 days ago AND is in Players","tags":["winback","vip"],"teams":["Growth"],"created_at":"2019-01-02T07:59:00Z","updated_at":"2019-03-09T00:59:00Z"}"#;
+    let expected = r#"{"message":"success","name":"Lapsed Users - 7 days","description":"Last used app more than 7 days ago","text_description":"People we are losing","tags":["retention"],"teams":["Growth"],"created_at":"2019-01-01T08:00:00Z","updated_at":"2019-01-31T09:00:00Z"}"#;
     assert_eq!(stdout, format!("{expected}\n"));
     let parsed: braze_segments::SegmentDetails = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(parsed.tags, ["winback", "vip"]);
+    assert_eq!(parsed.tags, ["retention"]);
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn the_readme_demo_command_works_with_no_configuration() {
         .env_clear()
         .args(["--demo", "details", README_ID])
         .run_expecting(0);
-    assert!(stdout.starts_with("Trial Players - 31 days\n"), "{}", stdout);
+    assert!(stdout.starts_with("Lapsed Users - 7 days\n"), "{}", stdout);
     assert!(stdout.contains("rate limit:       249999 of 250000 remaining"));
     assert!(stderr.contains("demo: using the built-in stand-in Braze"));
 }
@@ -218,4 +218,34 @@ fn mock_server_command_serves_until_stopped() {
     assert!(stdout.contains(r#""message":"success""#));
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn the_readme_shows_what_its_first_command_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run -p braze-segments-cli -- --demo details "))
+        .expect("the README shows the demo command");
+    let id = command.rsplit(' ').next().unwrap();
+    assert_eq!(id, README_ID);
+    let (stdout, _) = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .args(["--demo", "details", id])
+        .run_expecting(0);
+    // Every line the README shows is printed, but for the rate limit's reset time.
+    let shown: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("Lapsed Users - 7 days"))
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    assert!(shown.len() >= 8, "{shown:?}");
+    for line in shown {
+        let expected = line.split(" (resets").next().unwrap();
+        assert!(
+            stdout.lines().any(|l| l.starts_with(expected)),
+            "README line {line:?} not in:\n{stdout}"
+        );
+    }
 }

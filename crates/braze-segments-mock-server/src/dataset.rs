@@ -72,56 +72,72 @@ const TAGS: [&str; 8] = [
 const TEAMS: [&str; 5] = ["Growth", "Lifecycle", "CRM", "Data", "Marketing EMEA"];
 const PLACES: [&str; 6] = ["Zürich", "São Paulo", "東京", "Kraków", "Montréal", "Αθήνα"];
 
-/// Makes `count` segments from `seed`; the same arguments always give the same segments.
+/// The id of the segment Braze's documentation shows (and the spec's examples use). Every
+/// dataset of at least one segment starts with it, so the documented requests work as written.
+pub const DOCUMENTED_ID: &str = "6d68ea15-26c4-4109-835a-65b81773a5e2";
+
+/// Makes `count` segments from `seed`; the same arguments always give the same segments. The
+/// first is always Braze's documented example ([`DOCUMENTED_ID`], "Lapsed Users - 7 days").
 pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut created = Utc.with_ymd_and_hms(2019, 1, 1, 9, 0, 0).single().expect("valid date");
-    (0..count)
-        .map(|i| {
-            let mut bytes = [0u8; 16];
-            rng.fill(&mut bytes);
-            bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-            bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-            let id = uuid_text(&bytes);
-            let adjective = ADJECTIVES[rng.random_range(0..ADJECTIVES.len())];
-            let noun = NOUNS[rng.random_range(0..NOUNS.len())];
-            let days = rng.random_range(1..=90);
-            let name = match i % 13 {
-                3 => format!("{adjective} {noun}, \"{}\" tier", TAGS[i % TAGS.len()]),
-                7 => format!("{noun} in {} – {days} days", PLACES[i % PLACES.len()]),
-                11 => format!("{adjective} {noun}\nsecond line, #{i}"),
-                _ => format!("{adjective} {noun} - {days} days"),
-            };
-            let description = format!("Last used app more than {days} days ago AND is in {noun}");
-            let text_description =
-                (i % 3 != 0).then(|| format!("{adjective} {} we care about ({i})", noun.to_lowercase()));
-            let mut tags: Vec<Option<String>> = (0..rng.random_range(0..=3))
-                .map(|_| Some(TAGS[rng.random_range(0..TAGS.len())].to_owned()))
-                .collect();
-            tags.dedup();
-            if i % 5 == 4 {
-                tags.push(None);
-            }
-            let teams = (0..rng.random_range(0..=2))
-                .map(|k| TEAMS[(i + k) % TEAMS.len()].to_owned())
-                .collect();
-            created += Duration::minutes(rng.random_range(30..=3 * 24 * 60));
-            let updated_at = created + Duration::hours(rng.random_range(0..=24 * 400));
-            Segment {
-                id,
-                name,
-                description,
-                text_description,
-                tags,
-                teams,
-                analytics_tracking_enabled: rng.random_bool(0.5),
-                created_at: created,
-                updated_at,
-                base_size: rng.random_range(100..=2_000_000),
-                seed: rng.random(),
-            }
-        })
-        .collect()
+    let documented = Segment {
+        id: DOCUMENTED_ID.to_owned(),
+        name: "Lapsed Users - 7 days".to_owned(),
+        description: "Last used app more than 7 days ago".to_owned(),
+        text_description: Some("People we are losing".to_owned()),
+        tags: vec![Some("retention".to_owned())],
+        teams: vec!["Growth".to_owned()],
+        analytics_tracking_enabled: true,
+        created_at: created - Duration::hours(1),
+        updated_at: created + Duration::days(30),
+        base_size: 12_000,
+        seed,
+    };
+    let generated = (1..count).map(|i| {
+        let mut bytes = [0u8; 16];
+        rng.fill(&mut bytes);
+        bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+        bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+        let id = uuid_text(&bytes);
+        let adjective = ADJECTIVES[rng.random_range(0..ADJECTIVES.len())];
+        let noun = NOUNS[rng.random_range(0..NOUNS.len())];
+        let days = rng.random_range(1..=90);
+        let name = match i % 13 {
+            3 => format!("{adjective} {noun}, \"{}\" tier", TAGS[i % TAGS.len()]),
+            7 => format!("{noun} in {} – {days} days", PLACES[i % PLACES.len()]),
+            11 => format!("{adjective} {noun}\nsecond line, #{i}"),
+            _ => format!("{adjective} {noun} - {days} days"),
+        };
+        let description = format!("Last used app more than {days} days ago AND is in {noun}");
+        let text_description = (i % 3 != 0).then(|| format!("{adjective} {} we care about ({i})", noun.to_lowercase()));
+        let mut tags: Vec<Option<String>> = (0..rng.random_range(0..=3))
+            .map(|_| Some(TAGS[rng.random_range(0..TAGS.len())].to_owned()))
+            .collect();
+        tags.dedup();
+        if i % 5 == 4 {
+            tags.push(None);
+        }
+        let teams = (0..rng.random_range(0..=2))
+            .map(|k| TEAMS[(i + k) % TEAMS.len()].to_owned())
+            .collect();
+        created += Duration::minutes(rng.random_range(30..=3 * 24 * 60));
+        let updated_at = created + Duration::hours(rng.random_range(0..=24 * 400));
+        Segment {
+            id,
+            name,
+            description,
+            text_description,
+            tags,
+            teams,
+            analytics_tracking_enabled: rng.random_bool(0.5),
+            created_at: created,
+            updated_at,
+            base_size: rng.random_range(100..=2_000_000),
+            seed: rng.random(),
+        }
+    });
+    std::iter::once(documented).take(count).chain(generated).collect()
 }
 
 fn uuid_text(b: &[u8; 16]) -> String {
@@ -143,7 +159,17 @@ mod tests {
     #[test]
     fn the_same_seed_gives_the_same_segments() {
         assert_eq!(generate(50, 7), generate(50, 7));
-        assert_ne!(generate(5, 7)[0].id, generate(5, 8)[0].id);
+        assert_ne!(generate(5, 7)[1].id, generate(5, 8)[1].id);
+    }
+
+    #[test]
+    fn the_documented_segment_comes_first() {
+        assert!(generate(0, 1).is_empty());
+        let one = generate(1, 1);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].id, DOCUMENTED_ID);
+        assert_eq!(one[0].name, "Lapsed Users - 7 days");
+        assert_eq!(generate(3, 9)[0].id, DOCUMENTED_ID);
     }
 
     #[test]

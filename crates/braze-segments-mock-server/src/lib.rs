@@ -37,7 +37,7 @@ use tokio::sync::watch;
 
 mod dataset;
 
-pub use dataset::{generate, Segment};
+pub use dataset::{generate, Segment, DOCUMENTED_ID};
 
 /// Segments a page of `/segments/list`, as Braze pages them.
 pub const PAGE_SIZE: usize = 100;
@@ -354,12 +354,24 @@ impl std::error::Error for DropConnection {}
 type Reply = Response<Full<Bytes>>;
 
 async fn handle(state: &State, req: Request<Incoming>) -> Result<Reply, DropConnection> {
+    let known = matches!(
+        req.uri().path(),
+        "/segments/list" | "/segments/details" | "/segments/data_series"
+    );
     let endpoint = match (req.method() == hyper::Method::GET, req.uri().path()) {
         (true, "/segments/list") => Endpoint::List,
         (true, "/segments/details") => Endpoint::Details,
         (true, "/segments/data_series") => Endpoint::DataSeries,
         _ => Endpoint::Other,
     };
+    if known && endpoint == Endpoint::Other {
+        state.counters.endpoints[Endpoint::Other as usize].fetch_add(1, Ordering::Relaxed);
+        let mut reply = json(StatusCode::METHOD_NOT_ALLOWED, &error_body("Method Not Allowed"));
+        reply
+            .headers_mut()
+            .insert(hyper::header::ALLOW, HeaderValue::from_static("GET"));
+        return Ok(reply);
+    }
     let counters = &state.counters;
     counters.endpoints[endpoint as usize].fetch_add(1, Ordering::Relaxed);
     let query: HashMap<String, String> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
@@ -512,7 +524,8 @@ fn list(state: &State, query: &HashMap<String, String>) -> Reply {
         }
     };
     let total = state.segments.len();
-    let indices: Vec<usize> = (page.saturating_mul(PAGE_SIZE)..total.min(page.saturating_mul(PAGE_SIZE) + PAGE_SIZE))
+    let indices: Vec<usize> = (page.saturating_mul(PAGE_SIZE)
+        ..total.min(page.saturating_mul(PAGE_SIZE).saturating_add(PAGE_SIZE)))
         .map(|i| if descending { total - 1 - i } else { i })
         .collect();
     let segments = indices

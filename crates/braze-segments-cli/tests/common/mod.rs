@@ -4,8 +4,8 @@
 use assert_cmd::Command;
 use braze_segments_mock_server::{MockBraze, MockConfig};
 
-/// The README's demo segment: the first of the stand-in's default dataset (seed 42).
-pub const README_ID: &str = "a15b5d39-b5bf-40ae-8891-7925c63f45f3";
+/// The README's demo segment: Braze's documented example, first in every stand-in dataset.
+pub const README_ID: &str = braze_segments_mock_server::DOCUMENTED_ID;
 
 pub struct StandIn {
     runtime: tokio::runtime::Runtime,
