@@ -273,3 +273,52 @@ async fn each_injected_fault_reaches_the_generated_client_as_braze_would_send_it
         assert_eq!(braze.counters().faults(kind), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn odd_but_valid_requests_get_sensible_answers() {
+    let braze = MockBraze::start(MockConfig {
+        segments: 5,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let get = |query: &str| {
+        http.get(format!("{}/segments/list?{query}", braze.url()))
+            .bearer_auth(braze.api_key())
+            .send()
+    };
+    // A page number past any dataset (even past u64) is an empty last page, as the spec allows.
+    for page in ["5", "18446744073709551616", "11273141935639678089691136000"] {
+        let response = get(&format!("page={page}")).await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "page {page}");
+        let list: types::SegmentList = response.json().await.unwrap();
+        assert_eq!(list.segments.unwrap().len(), 0);
+    }
+    assert_eq!(get("page=-1").await.unwrap().status().as_u16(), 400);
+    assert_eq!(get("sort_direction=sideways").await.unwrap().status().as_u16(), 400);
+    // Methods the spec does not list: 405 with Allow.
+    for method in [reqwest::Method::POST, reqwest::Method::DELETE, reqwest::Method::TRACE] {
+        let response = http
+            .request(method.clone(), format!("{}/segments/details", braze.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 405, "{method}");
+        assert_eq!(response.headers()["allow"], "GET");
+    }
+    // The documented example works as written in the spec.
+    let details = http
+        .get(format!(
+            "{}/segments/details?segment_id={}",
+            braze.url(),
+            braze_segments_mock_server::DOCUMENTED_ID
+        ))
+        .bearer_auth(braze.api_key())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(details.status().as_u16(), 200);
+    let details: types::SegmentDetails = details.json().await.unwrap();
+    assert_eq!(details.name.as_deref(), Some("Lapsed Users - 7 days"));
+}

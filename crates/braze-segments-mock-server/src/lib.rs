@@ -503,10 +503,11 @@ fn spend(state: &State, config: RateLimitConfig) -> Budget {
 }
 
 fn list(state: &State, query: &HashMap<String, String>) -> Reply {
-    let page = match query.get("page").map(|p| p.parse::<usize>()) {
+    let page = match query.get("page").map(String::as_str) {
         None => 0,
-        Some(Ok(page)) => page,
-        Some(Err(_)) => {
+        // A page number past any dataset is simply an empty page.
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p.parse::<usize>().unwrap_or(usize::MAX),
+        Some(_) => {
             return json(
                 StatusCode::BAD_REQUEST,
                 &error_body("page must be a non-negative integer"),
