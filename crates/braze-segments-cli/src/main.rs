@@ -298,48 +298,33 @@ fn retry_policy(cli: &Cli) -> braze_segments::RetryPolicy {
 }
 
 fn configured_client(cli: &Cli) -> Result<Client, Failure> {
-    let hint = "; or try --demo to run against the built-in stand-in server";
-    let key = std::env::var(braze_segments::ENV_API_KEY)
-        .ok()
-        .filter(|k| !k.trim().is_empty());
-    let Some(key) = key else {
-        return Err(Failure {
-            code: 2,
-            message: format!(
-                "{} is not set (or empty): set it to a REST API key{hint}",
-                braze_segments::ENV_API_KEY
-            ),
-        });
+    // The SDK reads BRAZE_API_KEY and BRAZE_REST_ENDPOINT; --endpoint/--instance stand in for the latter.
+    let endpoint = cli
+        .endpoint
+        .clone()
+        .or_else(|| cli.instance.map(|i| i.rest_url().to_owned()));
+    let lookup = |name: &str| match (name, &endpoint) {
+        (braze_segments::ENV_REST_ENDPOINT, Some(endpoint)) => Some(endpoint.clone()),
+        _ => std::env::var(name).ok(),
     };
-    let builder = Client::builder().api_key(key).retry(retry_policy(cli));
-    let builder = match (&cli.endpoint, cli.instance) {
-        (Some(url), _) => builder.endpoint(url.clone()),
-        (None, Some(instance)) => builder.instance(instance),
-        (None, None) => {
-            let Some(value) = std::env::var(braze_segments::ENV_REST_ENDPOINT)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-            else {
-                return Err(Failure {
-                    code: 2,
-                    message: format!(
-                        "{} is not set (or empty): set it to your instance (e.g. US-03) or REST URL, or pass --instance/--endpoint{hint}",
-                        braze_segments::ENV_REST_ENDPOINT
-                    ),
-                });
-            };
-            match value.trim().parse::<Instance>() {
-                Ok(instance) => builder.instance(instance),
-                Err(_) if value.contains("://") => builder.endpoint(value.trim()),
-                Err(e) => {
-                    return Err(Failure {
-                        code: 2,
-                        message: format!("{}: {e}", braze_segments::ENV_REST_ENDPOINT),
-                    })
-                }
+    let builder = Client::builder()
+        .retry(retry_policy(cli))
+        .from_lookup(lookup)
+        .map_err(|e| {
+            let mut failure = Failure::from(e);
+            if failure
+                .message
+                .contains(&format!("{} is not set", braze_segments::ENV_REST_ENDPOINT))
+            {
+                failure
+                    .message
+                    .push_str(": set it to your instance (e.g. US-03) or REST URL, or pass --instance/--endpoint");
             }
-        }
-    };
+            failure
+                .message
+                .push_str("; or try --demo to run against the built-in stand-in server");
+            failure
+        })?;
     Ok(builder.build()?)
 }
 

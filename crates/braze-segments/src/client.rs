@@ -263,8 +263,9 @@ fn endpoint_from_env_value(value: &str) -> Result<String, Error> {
         return Ok(value.to_owned());
     }
     value.parse::<Instance>().map(|i| i.rest_url().to_owned()).map_err(|_| {
+        let hint = if value.contains('.') { format!("; did you mean https://{value}?") } else { String::new() };
         Error::Config(format!(
-            "{ENV_REST_ENDPOINT}={value:?} is neither a URL nor a Braze instance (US-01…US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01)"
+            "{ENV_REST_ENDPOINT}={value:?} is neither a URL nor a Braze instance (US-01…US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01){hint}"
         ))
     })
 }
@@ -900,6 +901,10 @@ mod tests {
         );
         let err = endpoint_from_env_value("mars-01").unwrap_err().to_string();
         assert!(err.contains("BRAZE_REST_ENDPOINT"), "{err}");
+        let err = endpoint_from_env_value("rest.iad-01.braze.com")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean https://rest.iad-01.braze.com?"), "{err}");
     }
 
     #[test]
