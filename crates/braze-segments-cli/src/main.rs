@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use braze_segments::{Client, DataPoint, Error, Instance, SegmentDetails, SegmentSummary, SortDirection};
-use braze_segments_mock_server::{FaultConfig, MockBraze, MockConfig, RateLimitConfig};
+use braze_segments_mock_server::{Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig};
 use clap::{Parser, Subcommand, ValueEnum};
 use futures::StreamExt as _;
 
@@ -152,9 +152,48 @@ struct MockServerArgs {
     /// Fraction of requests answered with an injected fault (0 to 1).
     #[arg(long, default_value_t = 0.0, value_parser = parse_fraction)]
     fail_rate: f64,
+    /// Which faults to draw from (comma-separated; default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    fault_kinds: Vec<FaultKind>,
+    /// Seed of the fault draws.
+    #[arg(long, default_value_t = 7)]
+    fault_seed: u64,
+    /// How long a `delay` fault holds its answer.
+    #[arg(long, default_value = "200ms", value_parser = humantime::parse_duration)]
+    fault_delay: Duration,
     /// Rate-limit budget as N/WINDOW (e.g. 250000/1h, 100/10s), or "off".
     #[arg(long, default_value = "250000/1h", value_parser = parse_rate_limit)]
     rate_limit: RateLimitArg,
+}
+
+/// A kind of injected fault, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FaultKind {
+    /// 500 with Braze's JSON error body.
+    ServerError,
+    /// 502 with an HTML body, as a proxy sends.
+    BadGateway,
+    /// 503 with an empty body.
+    Unavailable,
+    /// 429 whose window resets at the next second.
+    RateLimited,
+    /// The connection is closed without an answer.
+    Drop,
+    /// The normal answer, late.
+    Delay,
+}
+
+impl From<FaultKind> for Fault {
+    fn from(kind: FaultKind) -> Self {
+        match kind {
+            FaultKind::ServerError => Fault::ServerError,
+            FaultKind::BadGateway => Fault::BadGatewayHtml,
+            FaultKind::Unavailable => Fault::Unavailable,
+            FaultKind::RateLimited => Fault::RateLimited,
+            FaultKind::Drop => Fault::DropConnection,
+            FaultKind::Delay => Fault::Delay,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -336,9 +375,9 @@ async fn details(client: &Client, segment_id: &str, output: DetailsFormat) -> Re
                 code: 1,
                 message: format!("cannot write JSON: {e}"),
             })?;
-            println!("{line}");
+            emit(&format!("{line}\n"))?;
         }
-        DetailsFormat::Text => print!("{}", details_text(segment_id, &response.value, &response.rate_limit)),
+        DetailsFormat::Text => emit(&details_text(segment_id, &response.value, &response.rate_limit))?,
     }
     Ok(())
 }
@@ -377,6 +416,24 @@ fn details_text(segment_id: &str, d: &SegmentDetails, rate_limit: &braze_segment
         .unwrap_or_default();
     out.push_str(&format!("  rate limit:       {remaining}{reset}\n"));
     out
+}
+
+/// Writes data to stdout; a reader that went away (`| head`) ends the command quietly.
+fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(write_failure)
+}
+
+/// `println!` that never panics: the stand-in keeps serving if nobody reads its banner.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
@@ -443,8 +500,8 @@ async fn data_series(
 ) -> Result<(), Failure> {
     let points = client.segment_data_series(segment_id, days, ending_at).await?;
     match output {
-        DetailsFormat::Json => println!("{}", serde_json::to_string(&points).expect("serializes")),
-        DetailsFormat::Text => print!("{}", series_text(&points)),
+        DetailsFormat::Json => emit(&format!("{}\n", serde_json::to_string(&points).expect("serializes")))?,
+        DetailsFormat::Text => emit(&series_text(&points))?,
     }
     Ok(())
 }
@@ -495,25 +552,31 @@ async fn mock_server(args: &MockServerArgs) -> Result<(), Failure> {
         rate_limit: args.rate_limit.0,
         faults: FaultConfig {
             rate: args.fail_rate,
-            ..FaultConfig::default()
+            kinds: if args.fault_kinds.is_empty() {
+                Fault::ALL.to_vec()
+            } else {
+                args.fault_kinds.iter().map(|&k| Fault::from(k)).collect()
+            },
+            seed: args.fault_seed,
+            delay: args.fault_delay,
         },
     };
     let braze = MockBraze::start(config).await.map_err(|e| Failure {
         code: 1,
         message: format!("cannot listen on {}: {e}", args.addr),
     })?;
-    println!("stand-in Braze listening on {}", braze.url());
-    println!("  export BRAZE_REST_ENDPOINT={}", braze.url());
-    println!("  export BRAZE_API_KEY={}", braze.api_key());
-    println!(
+    say!("stand-in Braze listening on {}", braze.url());
+    say!("  export BRAZE_REST_ENDPOINT={}", braze.url());
+    say!("  export BRAZE_API_KEY={}", braze.api_key());
+    say!(
         "  segments: {} (seed {}); for example:",
         braze.segments().len(),
         args.seed
     );
     for segment in braze.segments().iter().take(3) {
-        println!("    {}  {}", segment.id, segment.name.replace('\n', " "));
+        say!("    {}  {}", segment.id, segment.name.replace('\n', " "));
     }
-    println!("press Ctrl-C to stop");
+    say!("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;
     eprintln!(
         "stopping after {} requests ({} faults injected)",

@@ -218,6 +218,41 @@ fn mock_server_command_serves_until_stopped() {
     assert!(stdout.contains(r#""message":"success""#));
     child.kill().unwrap();
     child.wait().unwrap();
+
+    // The same command, told to fail every request with a 500: the CLI retries, then says so.
+    let mut failing = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .args([
+            "mock-server",
+            "--addr",
+            "127.0.0.1:0",
+            "--api-key",
+            "k1",
+            "--fail-rate",
+            "1",
+        ])
+        .args(["--fault-kinds", "server-error", "--fault-seed", "3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(failing.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    let url = first
+        .strip_prefix("stand-in Braze listening on ")
+        .expect(&first)
+        .to_owned();
+    let (_, stderr) = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k1")
+        .env("BRAZE_REST_ENDPOINT", &url)
+        .args(["--max-attempts", "2", "details", &id])
+        .run_expecting(1);
+    assert!(stderr.contains("Braze answered 500: Internal Server Error"), "{stderr}");
+    failing.kill().unwrap();
+    failing.wait().unwrap();
 }
 
 #[test]
