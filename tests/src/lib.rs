@@ -33,6 +33,16 @@ pub fn client(server: &MockServer) -> Client {
     builder(server).build().expect("valid test configuration")
 }
 
+/// A loopback URL nothing listens on (a port that was just free), for connection failures.
+pub fn unused_loopback_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 /// The full documented details body.
 pub fn full_details_json() -> serde_json::Value {
     serde_json::json!({

@@ -233,15 +233,9 @@ async fn timeouts_are_typed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_failures_are_transport_errors_with_a_source() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let sdk = Client::builder()
         .api_key(KEY)
-        .endpoint(format!("http://127.0.0.1:{port}"))
+        .endpoint(braze_segments_tests::unused_loopback_url())
         .retry(braze_segments_tests::fast_policy())
         .build()
         .unwrap();

@@ -34,14 +34,9 @@ async fn the_key_never_appears_in_debug_display_or_errors() {
             .build()
             .unwrap_err(),
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let unreachable = Client::builder()
         .api_key(KEY)
-        .endpoint(format!("http://127.0.0.1:{port}"))
+        .endpoint(braze_segments_tests::unused_loopback_url())
         .retry(RetryPolicy::none())
         .build()
         .unwrap();

@@ -632,6 +632,8 @@ impl Client {
                 .retry_after
                 .or_else(|| meta.rate_limit.reset_after(SystemTime::now())),
         };
+        let limit = self.shared.body_limit;
+        let too_large = |status: u16| (Error::BodyTooLarge { status, limit }, Outcome::Permanent);
         match error {
             E::ErrorResponse(value) => {
                 let status = value.status().as_u16();
@@ -649,16 +651,7 @@ impl Client {
                 };
                 (error, status_outcome(status))
             }
-            E::InvalidResponsePayload(bytes, _) if meta.body_over_limit => {
-                let _ = bytes;
-                (
-                    Error::BodyTooLarge {
-                        status,
-                        limit: self.shared.body_limit,
-                    },
-                    Outcome::Permanent,
-                )
-            }
+            E::InvalidResponsePayload(..) if meta.body_over_limit => too_large(status),
             E::InvalidResponsePayload(bytes, json_error) => {
                 if (200..300).contains(&status) {
                     (decode_error::<T>(status, &bytes, json_error), Outcome::Permanent)
@@ -682,13 +675,7 @@ impl Client {
                     .map(str::to_owned);
                 let body = response.bytes().await;
                 if meta.body_over_limit || body.as_ref().err().is_some_and(|e| is_length_limit(e)) {
-                    return (
-                        Error::BodyTooLarge {
-                            status,
-                            limit: self.shared.body_limit,
-                        },
-                        Outcome::Permanent,
-                    );
+                    return too_large(status);
                 }
                 let body = body.unwrap_or_default();
                 let message = match (status, location) {
@@ -709,13 +696,7 @@ impl Client {
             }
             E::ResponseBodyError(e) => {
                 if meta.body_over_limit || is_length_limit(&e) {
-                    (
-                        Error::BodyTooLarge {
-                            status,
-                            limit: self.shared.body_limit,
-                        },
-                        Outcome::Permanent,
-                    )
+                    too_large(status)
                 } else {
                     (transport_error(e, started, attempts), Outcome::Transport)
                 }
