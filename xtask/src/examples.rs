@@ -3,10 +3,8 @@
 use braze_segments_api::types;
 use serde_json::Value;
 
-use crate::lint::follow;
+use crate::lint::{follow, METHODS};
 use crate::{Problem, SPEC};
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Decodes `value` as the generated type named `schema`. `None` when no generated type is known
 /// under that name (the table below must list every component schema).

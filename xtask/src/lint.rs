@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::{Problem, SPEC};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Checks the rules: operationId, summary and description on every operation; a schema on every
 /// response; a description on every parameter and every schema property; every `$ref` resolves.
