@@ -24,20 +24,41 @@ pub struct SegmentRecord {
     pub details: SegmentDetails,
 }
 
-/// Why one item of an export failed.
+/// Why one item of an export failed, or that a listed segment is gone.
+///
+/// A segment archived while the export ran (listed, but unknown to Braze by the time its
+/// details were asked for, and no longer listed when the export re-lists at the end) is
+/// yielded as an `ExportError` for which [`is_gone`](Self::is_gone) is true: not a failure,
+/// there is simply nothing left to export. Every other `ExportError` is a failure.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportError {
     /// The segment whose details failed (after their retries); `None` when listing itself
     /// failed, which ends the export.
     pub segment: Option<SegmentSummary>,
-    /// The error.
+    /// The error (for a gone segment: Braze's answer to its details call).
     pub error: Error,
+    /// Whether the segment is gone rather than failed.
+    gone: bool,
+}
+
+impl ExportError {
+    /// True when the segment was archived while the export ran: Braze answered its details
+    /// call with 400 or 404 ("unknown segment") and it was no longer listed afterwards.
+    /// Such a segment is not a failure of the export.
+    pub fn is_gone(&self) -> bool {
+        self.gone
+    }
 }
 
 impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.segment {
+            Some(s) if self.gone => write!(
+                f,
+                "segment {} is gone (archived during the export): {}",
+                s.id, self.error
+            ),
             Some(s) => write!(f, "segment {}: {}", s.id, self.error),
             None => write!(f, "listing segments: {}", self.error),
         }
@@ -212,12 +233,17 @@ impl Client {
             .map(move |item| {
                 let client = client.clone();
                 async move {
-                    let summary = item.map_err(|error| ExportError { segment: None, error })?;
+                    let summary = item.map_err(|error| ExportError {
+                        segment: None,
+                        error,
+                        gone: false,
+                    })?;
                     match client.segment_details(&summary.id).await {
                         Ok(details) => Ok(SegmentRecord { summary, details }),
                         Err(error) => Err(ExportError {
                             segment: Some(summary),
                             error,
+                            gone: false,
                         }),
                     }
                 }
