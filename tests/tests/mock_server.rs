@@ -307,12 +307,12 @@ async fn odd_but_valid_requests_get_sensible_answers() {
         assert_eq!(response.status().as_u16(), 405, "{method}");
         assert_eq!(response.headers()["allow"], "GET");
     }
-    // The documented example works as written in the spec.
+    // The example id works as written in the spec.
     let details = http
         .get(format!(
             "{}/segments/details?segment_id={}",
             braze.url(),
-            braze_segments_mock_server::DOCUMENTED_ID
+            braze_segments_mock_server::EXAMPLE_ID
         ))
         .bearer_auth(braze.api_key())
         .send()

@@ -32,7 +32,8 @@ fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
 fn assert_exactly_once(ids: &[String], stand_in: &StandIn) {
     let unique: HashSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "no segment twice");
-    let expected: HashSet<&String> = stand_in.braze().segments().iter().map(|s| &s.id).collect();
+    let segments = stand_in.braze().segments();
+    let expected: HashSet<&String> = segments.iter().map(|s| &s.id).collect();
     assert_eq!(unique, expected, "every segment once");
 }
 
@@ -86,7 +87,8 @@ fn export_jsonl_and_csv_hold_every_segment_with_awkward_names_intact() {
             .iter()
             .any(|s| s.name.contains('\n') && s.name.contains(','))
             || {
-                let names: Vec<_> = stand_in.braze().segments().iter().map(|s| &s.name).collect();
+                let segments = stand_in.braze().segments();
+                let names: Vec<_> = segments.iter().map(|s| &s.name).collect();
                 names.iter().any(|n| n.contains('\n')) && names.iter().any(|n| n.contains('"'))
             }
     );

@@ -72,17 +72,17 @@ const TAGS: [&str; 8] = [
 const TEAMS: [&str; 5] = ["Growth", "Lifecycle", "CRM", "Data", "Marketing EMEA"];
 const PLACES: [&str; 6] = ["Zürich", "São Paulo", "東京", "Kraków", "Montréal", "Αθήνα"];
 
-/// The id of the segment Braze's documentation shows (and the spec's examples use). Every
-/// dataset of at least one segment starts with it, so the documented requests work as written.
-pub const DOCUMENTED_ID: &str = "6d68ea15-26c4-4109-835a-65b81773a5e2";
+/// An example id, the one the spec's examples and the README use (no Braze page shows it). Every
+/// dataset of at least one segment starts with it, so those examples work as written.
+pub const EXAMPLE_ID: &str = "6d68ea15-26c4-4109-835a-65b81773a5e2";
 
 /// Makes `count` segments from `seed`; the same arguments always give the same segments. The
-/// first is always Braze's documented example ([`DOCUMENTED_ID`], "Lapsed Users - 7 days").
+/// first is always the example segment ([`EXAMPLE_ID`], "Lapsed Users - 7 days").
 pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut created = Utc.with_ymd_and_hms(2019, 1, 1, 9, 0, 0).single().expect("valid date");
-    let documented = Segment {
-        id: DOCUMENTED_ID.to_owned(),
+    let example = Segment {
+        id: EXAMPLE_ID.to_owned(),
         name: "Lapsed Users - 7 days".to_owned(),
         description: "Last used app more than 7 days ago".to_owned(),
         text_description: Some("People we are losing".to_owned()),
@@ -95,11 +95,7 @@ pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
         seed,
     };
     let generated = (1..count).map(|i| {
-        let mut bytes = [0u8; 16];
-        rng.fill(&mut bytes);
-        bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-        bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-        let id = uuid_text(&bytes);
+        let id = random_uuid(&mut rng);
         let adjective = ADJECTIVES[rng.random_range(0..ADJECTIVES.len())];
         let noun = NOUNS[rng.random_range(0..NOUNS.len())];
         let days = rng.random_range(1..=90);
@@ -137,7 +133,34 @@ pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
             seed: rng.random(),
         }
     });
-    std::iter::once(documented).take(count).chain(generated).collect()
+    std::iter::once(example).take(count).chain(generated).collect()
+}
+
+/// A segment made at run time (by [`crate::Dataset::create_segment`]): a fresh id from `rng`, the
+/// given name, created and updated at `created_at`, no tags, teams or typed description.
+pub(crate) fn made_at_run_time(name: &str, created_at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Segment {
+    Segment {
+        id: random_uuid(rng),
+        name: name.to_owned(),
+        description: "Made at run time".to_owned(),
+        text_description: None,
+        tags: Vec::new(),
+        teams: Vec::new(),
+        analytics_tracking_enabled: false,
+        created_at,
+        updated_at: created_at,
+        base_size: rng.random_range(100..=2_000_000),
+        seed: rng.random(),
+    }
+}
+
+/// A version 4 UUID (RFC 4122) drawn from `rng`.
+fn random_uuid(rng: &mut ChaCha8Rng) -> String {
+    let mut bytes = [0u8; 16];
+    rng.fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    uuid_text(&bytes)
 }
 
 fn uuid_text(b: &[u8; 16]) -> String {
@@ -163,13 +186,13 @@ mod tests {
     }
 
     #[test]
-    fn the_documented_segment_comes_first() {
+    fn the_example_segment_comes_first() {
         assert!(generate(0, 1).is_empty());
         let one = generate(1, 1);
         assert_eq!(one.len(), 1);
-        assert_eq!(one[0].id, DOCUMENTED_ID);
+        assert_eq!(one[0].id, EXAMPLE_ID);
         assert_eq!(one[0].name, "Lapsed Users - 7 days");
-        assert_eq!(generate(3, 9)[0].id, DOCUMENTED_ID);
+        assert_eq!(generate(3, 9)[0].id, EXAMPLE_ID);
     }
 
     #[test]

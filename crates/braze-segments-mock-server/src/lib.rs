@@ -36,8 +36,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 mod dataset;
+mod store;
 
-pub use dataset::{generate, Segment, DOCUMENTED_ID};
+pub use dataset::{generate, Segment, EXAMPLE_ID};
+pub use store::Dataset;
 
 /// Segments a page of `/segments/list`, as Braze pages them.
 pub const PAGE_SIZE: usize = 100;
@@ -220,8 +222,7 @@ impl Counters {
 
 struct State {
     config: MockConfig,
-    segments: Vec<Segment>,
-    by_id: HashMap<String, usize>,
+    dataset: Dataset,
     counters: Arc<Counters>,
     fault_rng: Mutex<ChaCha8Rng>,
     budget: Mutex<(u64, u64)>, // (window start, used)
@@ -239,7 +240,7 @@ impl std::fmt::Debug for MockBraze {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockBraze")
             .field("url", &self.url)
-            .field("segments", &self.state.segments.len())
+            .field("segments", &self.state.dataset.read().segments.len())
             .finish()
     }
 }
@@ -249,13 +250,11 @@ impl MockBraze {
     pub async fn start(config: MockConfig) -> std::io::Result<MockBraze> {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        let segments = dataset::generate(config.segments, config.seed);
-        let by_id = segments.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let dataset = Dataset::new(config.segments, config.seed);
         let state = Arc::new(State {
             fault_rng: Mutex::new(ChaCha8Rng::seed_from_u64(config.faults.seed)),
             config,
-            segments,
-            by_id,
+            dataset,
             counters: Arc::new(Counters::default()),
             budget: Mutex::new((0, 0)),
         });
@@ -279,9 +278,33 @@ impl MockBraze {
         &self.state.config.api_key
     }
 
-    /// The dataset, oldest first (the order of `/segments/list` by default).
-    pub fn segments(&self) -> &[Segment] {
-        &self.state.segments
+    /// A snapshot of the segments now listed (not archived), oldest first: the order of
+    /// `/segments/list` by default.
+    pub fn segments(&self) -> Vec<Segment> {
+        self.state.dataset.segments()
+    }
+
+    /// A handle on the segments that can change them while the stand-in serves (see
+    /// [`Dataset`]).
+    pub fn dataset(&self) -> Dataset {
+        self.state.dataset.clone()
+    }
+
+    /// Adds a segment created now; returns its id (see [`Dataset::create_segment`]).
+    pub fn create_segment(&self, name: &str) -> String {
+        self.state.dataset.create_segment(name)
+    }
+
+    /// Archives a segment; returns whether it was listed (see [`Dataset::archive_segment`]).
+    pub fn archive_segment(&self, id: &str) -> bool {
+        self.state.dataset.archive_segment(id)
+    }
+
+    /// Runs `action` once, when list page `page` (from 0) is first served, just before it is
+    /// read: e.g. `braze.before_list_page(1, move |d| { d.archive_segment(&id); })` (see
+    /// [`Dataset::before_list_page`]).
+    pub fn before_list_page(&self, page: u32, action: impl FnOnce(&Dataset) + Send + 'static) {
+        self.state.dataset.before_list_page(page, action)
     }
 
     /// The request counters.
@@ -377,7 +400,8 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Reply, DropConn
     let query: HashMap<String, String> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
         .into_owned()
         .collect();
-    if let Some(id) = query.get("segment_id") {
+    // Only ids the dataset holds or held get a counter, so no request grows the map.
+    if let Some(id) = query.get("segment_id").filter(|id| state.dataset.read().is_known(id)) {
         *counters
             .per_segment
             .lock()
@@ -524,7 +548,9 @@ fn list(state: &State, query: &HashMap<String, String>) -> Reply {
             )
         }
     };
-    let total = state.segments.len();
+    state.dataset.run_page_actions(u64::try_from(page).unwrap_or(u64::MAX));
+    let live = state.dataset.read();
+    let total = live.segments.len();
     let indices: Vec<usize> = (page.saturating_mul(PAGE_SIZE)
         ..total.min(page.saturating_mul(PAGE_SIZE).saturating_add(PAGE_SIZE)))
         .map(|i| if descending { total - 1 - i } else { i })
@@ -532,7 +558,7 @@ fn list(state: &State, query: &HashMap<String, String>) -> Reply {
     let segments = indices
         .into_iter()
         .map(|i| {
-            let s = &state.segments[i];
+            let s = &live.segments[i];
             types::SegmentSummary {
                 id: Some(s.id.clone()),
                 name: Some(s.name.clone()),
@@ -552,13 +578,6 @@ fn list(state: &State, query: &HashMap<String, String>) -> Reply {
     )
 }
 
-fn find<'a>(state: &'a State, query: &HashMap<String, String>) -> Option<&'a Segment> {
-    query
-        .get("segment_id")
-        .and_then(|id| state.by_id.get(id))
-        .map(|&i| &state.segments[i])
-}
-
 fn unknown_segment() -> Reply {
     json(
         StatusCode::BAD_REQUEST,
@@ -567,27 +586,29 @@ fn unknown_segment() -> Reply {
 }
 
 fn details(state: &State, query: &HashMap<String, String>) -> Reply {
-    let Some(segment) = find(state, query) else {
+    let live = state.dataset.read();
+    let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
         return unknown_segment();
     };
     json(
         StatusCode::OK,
         &types::SegmentDetails {
             message: "success".into(),
-            created_at: Some(segment.created_at),
-            updated_at: Some(segment.updated_at),
+            created_at: Some(segment.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            updated_at: Some(segment.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             name: Some(segment.name.clone()),
             description: Some(segment.description.clone()),
             text_description: segment.text_description.clone(),
             tags: Some(segment.tags.clone()),
-            teams: Some(segment.teams.clone()),
+            teams: Some(segment.teams.iter().cloned().map(Some).collect()),
             extra: Default::default(),
         },
     )
 }
 
 fn data_series(state: &State, query: &HashMap<String, String>) -> Reply {
-    let Some(segment) = find(state, query) else {
+    let live = state.dataset.read();
+    let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
         return unknown_segment();
     };
     let length = match query.get("length").map(|l| l.parse::<i64>()) {

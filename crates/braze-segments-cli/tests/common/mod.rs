@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use braze_segments_mock_server::{MockBraze, MockConfig};
 
 /// The README's demo segment: Braze's documented example, first in every stand-in dataset.
-pub const README_ID: &str = braze_segments_mock_server::DOCUMENTED_ID;
+pub const README_ID: &str = braze_segments_mock_server::EXAMPLE_ID;
 
 pub struct StandIn {
     runtime: tokio::runtime::Runtime,
