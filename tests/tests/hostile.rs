@@ -23,6 +23,36 @@ fn ok(body: &str) -> RawReply {
     RawServer::response(200, &[JSON], body.as_bytes())
 }
 
+/// A response with these framing headers whose body (past the cap) is chunked or runs to the
+/// connection's close.
+fn framed(status: u16, framing: &str, chunked: bool) -> RawReply {
+    let mut out = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{framing}\r\n").into_bytes();
+    let piece = vec![b' '; 4096];
+    for _ in 0..(2 * LIMIT / piece.len()) {
+        if chunked {
+            out.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+            out.extend_from_slice(&piece);
+            out.extend_from_slice(b"\r\n");
+        } else {
+            out.extend_from_slice(&piece);
+        }
+    }
+    if chunked {
+        out.extend_from_slice(b"0\r\n\r\n");
+    }
+    RawReply::Bytes(out)
+}
+
+/// An error whose message and details are each almost the whole body cap.
+fn huge_error(status: u16) -> RawReply {
+    let big = "e".repeat(LIMIT / 4);
+    let body = format!(r#"{{"message":"{big}","errors":["{big}",{{"detail":"{big}"}}]}}"#);
+    RawServer::response(status, &[JSON], body.as_bytes())
+}
+
+/// The longest an error's text may be, whatever the server sent.
+const MAX_ERROR_TEXT: usize = 8 * 1024;
+
 fn cases() -> Vec<(&'static str, RawReply, Expect)> {
     let deep = format!(
         r#"{{"message":"success","x":{}{}}}"#,
@@ -86,10 +116,16 @@ fn cases() -> Vec<(&'static str, RawReply, Expect)> {
             ok(r#"{"message":"success","tags":["a",1]}"#),
             Expect::Decode("tags[1]"),
         ),
+        // nulls inside every array are dropped, the record kept
         (
             "a team is null",
             ok(r#"{"message":"success","teams":["a",null]}"#),
-            Expect::Decode("teams[1]"),
+            Expect::Ok,
+        ),
+        (
+            "nulls in every array",
+            ok(r#"{"message":"success","tags":[null],"teams":[null,null,"t"]}"#),
+            Expect::Ok,
         ),
         (
             "teams is an object",
@@ -101,15 +137,33 @@ fn cases() -> Vec<(&'static str, RawReply, Expect)> {
             ok(r#"{"message":"success","created_at":1721915447}"#),
             Expect::Decode("created_at"),
         ),
+        // a timestamp that cannot be read keeps its raw text and the record
         (
             "created_at is not a date",
             ok(r#"{"message":"success","created_at":"yesterday"}"#),
-            Expect::Decode("created_at"),
+            Expect::Ok,
         ),
         (
             "updated_at is out of range",
             ok(r#"{"message":"success","updated_at":"2024-13-45T99:00:00Z"}"#),
-            Expect::Decode("updated_at"),
+            Expect::Ok,
+        ),
+        (
+            "created_at is empty",
+            ok(r#"{"message":"success","created_at":""}"#),
+            Expect::Ok,
+        ),
+        (
+            "created_at is a date alone",
+            ok(r#"{"message":"success","created_at":"2021-02-23"}"#),
+            Expect::Ok,
+        ),
+        (
+            "timestamps in loose ISO 8601",
+            ok(
+                r#"{"message":"success","created_at":"2021-02-23 13:50:47+0000","updated_at":"2021-02-23T13:50:47.1-5:00"}"#,
+            ),
+            Expect::Ok,
         ),
         // broken JSON
         ("truncated JSON", ok(r#"{"message":"success","na"#), Expect::Decode("?")),
@@ -267,6 +321,47 @@ fn cases() -> Vec<(&'static str, RawReply, Expect)> {
         // sizes and broken connections
         ("a body past the cap", ok(&past_cap), Expect::TooLarge),
         ("a chunked body past the cap", chunked_past_cap, Expect::TooLarge),
+        // a Content-Length beside a Transfer-Encoding is not the framing: the cap must hold
+        (
+            "Content-Length: 10 with chunked past the cap",
+            framed(200, "content-length: 10\r\ntransfer-encoding: chunked\r\n", true),
+            Expect::TooLarge,
+        ),
+        (
+            "a 500 with Content-Length: 10 and chunked past the cap",
+            framed(500, "content-length: 10\r\ntransfer-encoding: chunked\r\n", true),
+            Expect::TooLarge,
+        ),
+        (
+            "Content-Length: 10 with Transfer-Encoding: identity past the cap",
+            framed(200, "content-length: 10\r\ntransfer-encoding: identity\r\n", false),
+            Expect::TooLarge,
+        ),
+        (
+            "a close-delimited body past the cap",
+            framed(200, "connection: close\r\n", false),
+            Expect::TooLarge,
+        ),
+        (
+            "a close-delimited 503 past the cap",
+            framed(503, "connection: close\r\n", false),
+            Expect::TooLarge,
+        ),
+        // server strings of any size make errors of bounded size
+        ("a 400 with a huge message", huge_error(400), Expect::Api(400)),
+        (
+            "a 200 whose huge message is not success",
+            ok(&format!(r#"{{"message":"{}"}}"#, "m".repeat(LIMIT - 100))),
+            Expect::Api(200),
+        ),
+        (
+            "a huge string where an array belongs",
+            ok(&format!(
+                r#"{{"message":"success","tags":"{}"}}"#,
+                "t".repeat(LIMIT - 100)
+            )),
+            Expect::Decode("tags"),
+        ),
         (
             "Content-Length larger than the body",
             RawReply::Bytes(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"message\"".to_vec()),
@@ -339,6 +434,14 @@ async fn every_hostile_response_maps_to_its_typed_error() {
             assert!(
                 !text.is_empty() && !text.contains(braze_segments_tests::KEY),
                 "{name}: {text}"
+            );
+            // ... in bounded size, however much the server sent.
+            let debug = format!("{e:?}");
+            assert!(
+                text.len() <= MAX_ERROR_TEXT && debug.len() <= MAX_ERROR_TEXT,
+                "{name}: an error of {} bytes ({} in Debug)",
+                text.len(),
+                debug.len()
             );
         }
     }

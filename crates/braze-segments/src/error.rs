@@ -74,6 +74,18 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The server's TLS certificate was refused: signed by a CA this client does not trust, made
+    /// for another host name, expired. Never retried (it fails the same way every time); the
+    /// message says what is wrong and how to fix it, the cause is kept in `source()`.
+    #[error("TLS error: {message}")]
+    Tls {
+        /// What is wrong with the certificate, and how to fix it.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// A response body did not decode into the expected type.
     #[error("cannot decode the {status} response at `{path}`: {message} (body starts: {snippet:?})")]
     Decode {
@@ -125,7 +137,7 @@ impl Error {
     }
 
     /// True when the same call might succeed later: 429, 500, 502, 503, 504, timeouts and
-    /// transport errors.
+    /// transport errors (not [`Error::Tls`]).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
@@ -169,12 +181,31 @@ impl fmt::Display for ErrorDetail {
     }
 }
 
-impl From<braze_segments_api::types::BrazeErrorDetail> for ErrorDetail {
-    fn from(detail: braze_segments_api::types::BrazeErrorDetail) -> Self {
-        match detail {
-            braze_segments_api::types::BrazeErrorDetail::String(text) => ErrorDetail::Text(text),
-            braze_segments_api::types::BrazeErrorDetail::Object(map) => ErrorDetail::Object(map),
+impl ErrorDetail {
+    /// Braze's `errors`, bounded: at most [`MAX_DETAILS`] items, each at most
+    /// [`MAX_TEXT_CHARS`] characters (an object too large becomes its cut JSON text).
+    pub(crate) fn bounded_list(details: Vec<braze_segments_api::types::BrazeErrorDetail>) -> Vec<Self> {
+        use braze_segments_api::types::BrazeErrorDetail as D;
+        let count = details.len();
+        let mut out: Vec<Self> = details
+            .into_iter()
+            .take(MAX_DETAILS)
+            .map(|detail| match detail {
+                D::String(text) => ErrorDetail::Text(bounded(text)),
+                D::Object(map) => {
+                    let text = serde_json::to_string(&map).unwrap_or_default();
+                    if text.chars().count() > MAX_TEXT_CHARS {
+                        ErrorDetail::Text(bounded(text))
+                    } else {
+                        ErrorDetail::Object(map)
+                    }
+                }
+            })
+            .collect();
+        if count > MAX_DETAILS {
+            out.push(ErrorDetail::Text(format!("… and {} more", count - MAX_DETAILS)));
         }
+        out
     }
 }
 
@@ -213,6 +244,26 @@ impl fmt::Display for MessageSuffix<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// The longest text from a server an error keeps, in characters: a 200 KB message from a server
+/// never makes a 200 KB error.
+pub(crate) const MAX_TEXT_CHARS: usize = 1_000;
+/// The most items of Braze's `errors` an error keeps.
+pub(crate) const MAX_DETAILS: usize = 20;
+
+/// `text`, cut to [`MAX_TEXT_CHARS`] characters.
+pub(crate) fn bounded(text: impl Into<String>) -> String {
+    cut(text.into(), MAX_TEXT_CHARS)
+}
+
+/// `text`, cut to `max` characters, with `…` where it was cut.
+pub(crate) fn cut(mut text: String, max: usize) -> String {
+    if let Some((at, _)) = text.char_indices().nth(max) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
 }
 
 /// The first bytes of a body, for error messages (lossy UTF-8, at most `max` bytes).

@@ -70,6 +70,11 @@ impl Instance {
         Instance::Kr01,
     ];
 
+    /// Every instance's name, comma-separated: `"US-01, US-02, …, KR-01"` (for messages).
+    pub fn names() -> String {
+        Instance::ALL.map(Instance::name).join(", ")
+    }
+
     /// The instance's name as Braze writes it, e.g. `"US-03"`.
     pub const fn name(self) -> &'static str {
         self.info().0
@@ -108,14 +113,32 @@ impl fmt::Display for Instance {
 }
 
 /// The error of parsing an [`Instance`] from a string that names none.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown Braze instance {input:?}: expected one of US-01…US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01"
-)]
+///
+/// Its message echoes the input only when it is a short word (a mistyped name); anything else
+/// may be a secret put in the wrong place, and is not shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownInstance {
     /// What was given.
     pub input: String,
 }
+
+impl fmt::Display for UnknownInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let input = self.input.trim();
+        if input.len() <= 8
+            && input
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            write!(f, "unknown Braze instance {input:?}")?;
+        } else {
+            f.write_str("unknown Braze instance (the value is not shown, in case it is a secret)")?;
+        }
+        write!(f, ": expected one of {}", Instance::names())
+    }
+}
+
+impl std::error::Error for UnknownInstance {}
 
 impl FromStr for Instance {
     type Err = UnknownInstance;

@@ -1,22 +1,30 @@
 #![doc = include_str!("../../../README.md")]
 #![warn(missing_docs)]
 
+mod builder;
+mod call;
+mod classify;
 mod client;
+mod endpoint;
 mod error;
 mod export;
 mod instance;
+mod operations;
 mod rate_limit;
 pub mod retry;
+mod time;
 mod transport;
 mod types;
 
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
+pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
+pub use client::Client;
 pub use error::{Error, ErrorDetail};
 pub use export::{ExportError, ExportOptions, ExportStream, SegmentRecord, PAGE_SIZE};
 pub use instance::{Instance, UnknownInstance};
 pub use rate_limit::{RateLimit, RequestQuota};
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
+pub use time::Timestamp;
 pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SortDirection};
 
 /// The generated low-level client, re-exported for operations this crate does not wrap.

@@ -47,8 +47,7 @@ impl RateLimit {
     /// reset time, or when the reset is more than a day away: Braze's windows are an hour long,
     /// so such a value is garbled, and honouring it would stall the client for good.
     pub fn reset_after(&self, now: SystemTime) -> Option<Duration> {
-        let reset = self.reset_at?;
-        let reset = UNIX_EPOCH + Duration::from_secs(u64::try_from(reset.timestamp()).ok()?);
+        let reset = system_time(self.reset_at?)?;
         let wait = reset.duration_since(now).unwrap_or(Duration::ZERO);
         (wait <= MAX_PLAUSIBLE_RESET).then_some(wait)
     }
@@ -77,9 +76,28 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: impl FnOnce() -> SystemTime)
     if let Ok(secs) = text.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let date = DateTime::parse_from_rfc2822(text).ok()?;
-    let at = UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+    let at = http_date(text)?;
     Some(at.duration_since(now()).unwrap_or(Duration::ZERO))
+}
+
+/// The response's `Date`: the server's clock when it answered. Turning `X-RateLimit-Reset` (an
+/// instant on Braze's clock) into a wait against this rather than the local clock makes the wait
+/// right however far the two clocks disagree, in either direction.
+pub(crate) fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
+    http_date(headers.get(reqwest::header::DATE)?.to_str().ok()?.trim())
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`); `None` when unreadable or outside what this
+/// platform's clock can hold.
+fn http_date(text: &str) -> Option<SystemTime> {
+    system_time(DateTime::parse_from_rfc2822(text).ok()?.with_timezone(&Utc))
+}
+
+/// `at` as a `SystemTime`, without panicking where the platform's range is smaller than
+/// chrono's (Windows' is; dates before 1970 are refused too: no Braze time is).
+pub(crate) fn system_time(at: DateTime<Utc>) -> Option<SystemTime> {
+    let secs = u64::try_from(at.timestamp()).ok()?;
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 /// Shared by every clone of a client: set when a response says the budget is spent
@@ -92,15 +110,21 @@ pub(crate) struct Gate {
 }
 
 impl Gate {
-    /// Records a response's figures: closes the gate until the reset when nothing remains.
-    pub(crate) fn observe(&self, rate_limit: &RateLimit, now: SystemTime) {
+    /// Records a response's figures: when nothing remains, closes the gate for `reset_wait`
+    /// (the time to the reset, on the server's clock) from the local `now`.
+    pub(crate) fn observe(
+        &self,
+        rate_limit: &RateLimit,
+        reset_wait: impl FnOnce() -> Option<Duration>,
+        now: impl FnOnce() -> SystemTime,
+    ) {
         if rate_limit.remaining != Some(0) {
             return;
         }
-        let Some(wait) = rate_limit.reset_after(now) else {
+        let Some(until) = reset_wait().and_then(|wait| now().checked_add(wait)) else {
             return;
         };
-        self.blocked_until_ms.fetch_max(epoch_ms(now + wait), Ordering::Relaxed);
+        self.blocked_until_ms.fetch_max(epoch_ms(until), Ordering::Relaxed);
     }
 
     /// How long a call starting now must wait; zero when the gate is open. The clock is read
@@ -300,35 +324,95 @@ mod tests {
         let gate = Gate::default();
         let now = UNIX_EPOCH + Duration::from_secs(1_000);
         let reset = DateTime::from_timestamp(1_010, 0);
-        gate.observe(
-            &RateLimit {
-                limit: Some(10),
-                remaining: Some(3),
-                reset_at: reset,
-            },
-            now,
-        );
+        let rl = RateLimit {
+            limit: Some(10),
+            remaining: Some(3),
+            reset_at: reset,
+        };
+        gate.observe(&rl, || rl.reset_after(now), || now);
         assert_eq!(gate.wait(|| now), Duration::ZERO);
-        gate.observe(
-            &RateLimit {
-                limit: Some(10),
-                remaining: Some(0),
-                reset_at: reset,
-            },
-            now,
-        );
+        let rl = RateLimit {
+            limit: Some(10),
+            remaining: Some(0),
+            reset_at: reset,
+        };
+        gate.observe(&rl, || rl.reset_after(now), || now);
         assert_eq!(gate.wait(|| now), Duration::from_secs(10));
         assert_eq!(gate.wait(|| now + Duration::from_secs(4)), Duration::from_secs(6));
         assert_eq!(gate.wait(|| now + Duration::from_secs(10)), Duration::ZERO);
-        gate.observe(
-            &RateLimit {
-                limit: None,
-                remaining: Some(0),
-                reset_at: None,
-            },
-            now,
-        );
+        let rl = RateLimit {
+            limit: None,
+            remaining: Some(0),
+            reset_at: None,
+        };
+        gate.observe(&rl, || rl.reset_after(now), || now);
         assert_eq!(gate.wait(|| now), Duration::ZERO, "no reset time: nothing to wait for");
+    }
+
+    #[test]
+    fn the_wait_is_taken_on_the_server_clock_and_applied_on_ours() {
+        // Braze's clock an hour behind ours: its reset, 10 s ahead of its Date, is 10 s from now.
+        let local = UNIX_EPOCH + Duration::from_secs(1_721_923_200);
+        let server = local - Duration::from_secs(3600);
+        let h = headers(&[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "1721919610"),
+            ("date", "Thu, 25 Jul 2024 15:00:00 GMT"),
+        ]);
+        assert_eq!(server_date(&h), Some(server));
+        let rl = RateLimit::from_headers(&h);
+        assert_eq!(
+            rl.reset_after(local),
+            Some(Duration::ZERO),
+            "on our clock it looks past"
+        );
+        let gate = Gate::default();
+        gate.observe(&rl, || rl.reset_after(server_date(&h).unwrap()), || local);
+        assert_eq!(gate.wait(|| local), Duration::from_secs(10));
+        // ... and an hour ahead: on our clock the reset looks an hour and 10 s away.
+        let server = local + Duration::from_secs(3600);
+        let h = headers(&[("date", "Thu, 25 Jul 2024 17:00:00 GMT")]);
+        assert_eq!(server_date(&h), Some(server));
+        let rl = RateLimit {
+            reset_at: DateTime::from_timestamp(1_721_926_810, 0),
+            ..rl
+        };
+        assert_eq!(rl.reset_after(server), Some(Duration::from_secs(10)));
+        for garbage in [
+            "",
+            "yesterday",
+            "Thu, 25 Jul 2024 25:00:00 GMT",
+            "Mon, 01 Jan 1900 00:00:00 GMT",
+        ] {
+            assert_eq!(server_date(&headers(&[("date", garbage)])), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn extreme_times_never_panic() {
+        for secs in [i64::MIN, -1, 0, 1, i64::MAX / 1000, 253_402_300_799, 8_210_266_876_799] {
+            if let Some(at) = DateTime::from_timestamp(secs, 0) {
+                let _ = system_time(at);
+                let rl = RateLimit {
+                    reset_at: Some(at),
+                    ..RateLimit::default()
+                };
+                for now in [UNIX_EPOCH, SystemTime::now()] {
+                    let _ = rl.reset_after(now);
+                }
+            }
+        }
+        let gate = Gate::default();
+        let rl = RateLimit {
+            remaining: Some(0),
+            ..RateLimit::default()
+        };
+        gate.observe(&rl, || Some(Duration::MAX), || SystemTime::now());
+        assert_eq!(
+            gate.wait(SystemTime::now),
+            Duration::ZERO,
+            "an impossible reset is ignored"
+        );
     }
 
     #[test]

@@ -67,8 +67,8 @@ pub enum Outcome {
     Status {
         /// The HTTP status.
         status: u16,
-        /// How long the server asked to wait: `Retry-After`, else `X-RateLimit-Reset` − now
-        /// (only consulted for 429).
+        /// How long the server asked to wait: `Retry-After`, else `X-RateLimit-Reset` − the
+        /// response's `Date` (only consulted for 429; zero backs off as if unknown).
         server_wait: Option<Duration>,
     },
     /// The connection failed, was dropped, or the attempt timed out.
@@ -113,7 +113,13 @@ pub fn decide(policy: &RetryPolicy, outcome: &Outcome, attempts: u32, elapsed: D
     let (retryable, server_wait) = match *outcome {
         Outcome::Status { status, server_wait } => (
             policy.retry_statuses.contains(&status),
-            if status == 429 { server_wait } else { None },
+            // A reset already past (the clocks disagree, or the window just turned) says
+            // nothing about when to come back: back off like any retryable failure.
+            if status == 429 {
+                server_wait.filter(|w| !w.is_zero())
+            } else {
+                None
+            },
         ),
         Outcome::Transport => (policy.retry_transport_errors, None),
         Outcome::Permanent => (false, None),
@@ -218,7 +224,9 @@ mod tests {
                     wait: Duration::from_secs(3600),
                 }),
             ),
-            (too_many(0), 1, MS(0), Decision::RetryAfter(Duration::ZERO)),
+            // a reset already past backs off instead of retrying back to back
+            (too_many(0), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
+            (too_many(0), 3, MS(0), Decision::RetryJittered { ceiling: MS(800) }),
             // server waits only count for 429
             (
                 Outcome::Status {

@@ -7,9 +7,11 @@ use std::time::{Duration, SystemTime};
 
 use braze_segments_api::{Exec, ExecFuture};
 use http_body_util::Limited;
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, USER_AGENT};
+use reqwest::header::{
+    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, RETRY_AFTER, TRANSFER_ENCODING, USER_AGENT,
+};
 
-use crate::rate_limit::{retry_after, RateLimit};
+use crate::rate_limit::{retry_after, server_date, RateLimit};
 
 /// What the attempt under way saw of its response, for the retry loop (the generated client's
 /// errors do not all carry the status or headers).
@@ -21,7 +23,23 @@ pub(crate) struct AttemptMeta {
     pub(crate) status: Option<u16>,
     pub(crate) rate_limit: RateLimit,
     pub(crate) retry_after: Option<Duration>,
+    /// The response's `Date`, read when a wait may follow (a 429, `Remaining: 0`).
+    pub(crate) server_clock: Option<SystemTime>,
     pub(crate) body_over_limit: bool,
+}
+
+impl AttemptMeta {
+    /// How long until the window resets, on the server's clock when the response said what
+    /// time it was (so a skewed local clock does not shorten or stretch the wait).
+    pub(crate) fn reset_wait(&self) -> Option<Duration> {
+        self.rate_limit
+            .reset_after(self.server_clock.unwrap_or_else(SystemTime::now))
+    }
+
+    /// The wait the server asked for: `Retry-After`, else the time to the reset.
+    pub(crate) fn server_wait(&self) -> Option<Duration> {
+        self.retry_after.or_else(|| self.reset_wait())
+    }
 }
 
 tokio::task_local! {
@@ -70,17 +88,28 @@ impl Exec for Transport {
 
             let status = response.status().as_u16();
             let headers = response.headers();
-            let declared_len = headers
-                .get(CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
+            // A Content-Length bounds the body only when it is the framing hyper uses: with a
+            // Transfer-Encoding beside it (chunked or identity), hyper ignores the length and
+            // reads to the end of the chunks or the connection, so it is not trusted.
+            let declared_len = if headers.contains_key(TRANSFER_ENCODING) {
+                None
+            } else {
+                headers
+                    .get(CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
             let over_limit = declared_len.is_some_and(|len| len > self.body_limit as u64);
+            let rate_limit = RateLimit::from_headers(headers);
+            let wait_follows = status == 429 || rate_limit.remaining == Some(0) || headers.contains_key(RETRY_AFTER);
+            let server_clock = if wait_follows { server_date(headers) } else { None };
             let _ = ATTEMPT.try_with(|slot| {
                 slot.set(AttemptMeta {
                     timeout,
                     status: Some(status),
-                    rate_limit: RateLimit::from_headers(headers),
-                    retry_after: retry_after(headers, SystemTime::now),
+                    rate_limit,
+                    retry_after: retry_after(headers, || server_clock.unwrap_or_else(SystemTime::now)),
+                    server_clock,
                     body_over_limit: over_limit,
                 })
             });
@@ -95,7 +124,8 @@ impl Exec for Transport {
                 // Declared too large: read none of it.
                 reqwest::Body::from(Vec::new())
             } else {
-                // No declared length (chunked): count the bytes as they stream.
+                // No length that bounds the body (chunked, close-delimited, a length beside a
+                // Transfer-Encoding): count the bytes as they stream.
                 reqwest::Body::wrap(Limited::new(body, self.body_limit))
             };
             Ok(reqwest::Response::from(http::Response::from_parts(parts, body)))

@@ -1,19 +1,20 @@
 //! The values the SDK returns: the generated types, made pleasant (nulls dropped, `Option`s
 //! where Braze may leave a field out, unknown fields kept).
 
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use braze_segments_api::types as api;
 
-use crate::RateLimit;
+use crate::{RateLimit, Timestamp};
 
 /// The details of one segment (`GET /segments/details`).
 ///
 /// Every field but `message` may be missing from Braze's answer; missing and `null` read as
-/// `None` or empty. Fields Braze adds later land in [`extra`](Self::extra) rather than being
-/// dropped.
+/// `None` or empty, `null` items of the arrays are dropped, and a timestamp that cannot be read
+/// keeps its raw text (see [`Timestamp`]) rather than failing the record. Fields Braze adds later
+/// land in [`extra`](Self::extra) rather than being dropped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct SegmentDetails {
@@ -32,16 +33,16 @@ pub struct SegmentDetails {
     #[serde(default, deserialize_with = "strings_without_nulls")]
     #[schemars(with = "Option<Vec<Option<String>>>")]
     pub tags: Vec<String>,
-    /// The teams the segment belongs to.
+    /// The teams the segment belongs to; `null` items are dropped.
     #[serde(default, deserialize_with = "strings_without_nulls")]
     #[schemars(with = "Option<Vec<Option<String>>>")]
     pub teams: Vec<String>,
-    /// When the segment was created.
+    /// When the segment was created (`None` when Braze left it out or sent `null`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: Option<Timestamp>,
     /// When the segment was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<Timestamp>,
     /// Fields the spec does not know yet, as Braze sent them.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -55,9 +56,9 @@ impl From<api::SegmentDetails> for SegmentDetails {
             description: d.description,
             text_description: d.text_description,
             tags: d.tags.unwrap_or_default().into_iter().flatten().collect(),
-            teams: d.teams.unwrap_or_default(),
-            created_at: d.created_at,
-            updated_at: d.updated_at,
+            teams: d.teams.unwrap_or_default().into_iter().flatten().collect(),
+            created_at: d.created_at.map(Timestamp::parse),
+            updated_at: d.updated_at.map(Timestamp::parse),
             extra: d.extra,
         }
     }
@@ -101,10 +102,39 @@ impl SegmentSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct DataPoint {
-    /// The day, as Braze formats it.
-    pub time: String,
+    /// The day, as Braze wrote it; [`day`](Self::day) is the typed date.
+    pub time: Timestamp,
     /// The estimated number of users in the segment.
     pub size: i64,
+}
+
+impl DataPoint {
+    /// A point of `size` users on the day `time` (any text Braze may send).
+    pub fn new(time: impl Into<String>, size: i64) -> Self {
+        Self {
+            time: Timestamp::parse(time),
+            size,
+        }
+    }
+
+    /// The calendar day, as Braze wrote it; `None` when its text could not be read (the raw
+    /// text stays in [`time`](Self::time)).
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.time.date()
+    }
+
+    /// Converts Braze's points: those without a time or a size are left out, the rest sorted
+    /// by day (Braze promises no order), points whose day cannot be read last, in the order
+    /// received.
+    pub(crate) fn series(points: Vec<api::DataPoint>) -> Vec<DataPoint> {
+        let mut points: Vec<DataPoint> = points
+            .into_iter()
+            .filter_map(|p| Some(DataPoint::new(p.time?, p.size?)))
+            .collect();
+        // Stable: equal days, and unreadable ones, keep Braze's order.
+        points.sort_by_key(|p| (p.time.at().is_none(), p.time.at()));
+        points
+    }
 }
 
 /// The order of [`Client::segments`](crate::Client::segments), by creation time.
@@ -180,11 +210,11 @@ mod tests {
 
     #[test]
     fn nulls_and_missing_fields_are_tolerated_and_unknown_fields_kept() {
-        let json = r#"{"message":"success","tags":["a",null,"b"],"teams":null,"name":null,"brand_new":{"x":1}}"#;
+        let json = r#"{"message":"success","tags":["a",null,"b"],"teams":[null,"t"],"name":null,"brand_new":{"x":1}}"#;
         let api: api::SegmentDetails = serde_json::from_str(json).unwrap();
         let details = SegmentDetails::from(api);
         assert_eq!(details.tags, ["a", "b"]);
-        assert!(details.teams.is_empty());
+        assert_eq!(details.teams, ["t"]);
         assert_eq!(details.name, None);
         assert_eq!(details.extra["brand_new"]["x"], 1);
 
@@ -194,6 +224,43 @@ mod tests {
         // ... and round-trips.
         let again: SegmentDetails = serde_json::from_str(&serde_json::to_string(&details).unwrap()).unwrap();
         assert_eq!(again, details);
+    }
+
+    #[test]
+    fn odd_timestamps_keep_the_record_and_their_raw_text() {
+        let json = r#"{"message":"success","name":"n","created_at":"2021-02-23","updated_at":""}"#;
+        let details = SegmentDetails::from(serde_json::from_str::<api::SegmentDetails>(json).unwrap());
+        assert_eq!(details.name.as_deref(), Some("n"));
+        let created = details.created_at.as_ref().unwrap();
+        assert_eq!(created.at().unwrap().to_rfc3339(), "2021-02-23T00:00:00+00:00");
+        let updated = details.updated_at.as_ref().unwrap();
+        assert_eq!((updated.at(), updated.raw()), (None, ""));
+        // Written back, the raw text is unchanged.
+        let again = serde_json::to_value(&details).unwrap();
+        assert_eq!(again["created_at"], "2021-02-23");
+        assert_eq!(again["updated_at"], "");
+    }
+
+    #[test]
+    fn data_points_come_sorted_by_day_with_unreadable_days_last() {
+        let points: Vec<api::DataPoint> = serde_json::from_str(
+            r#"[{"time":"2024-01-03","size":3},{"time":"yesterday","size":9},{"time":"2024-01-01T00:00:00Z","size":1},
+                {"time":null,"size":5},{"time":"2024-01-02 00:00:00+0000","size":2},{"size":7},{"time":"2024-01-04"}]"#,
+        )
+        .unwrap();
+        let series = DataPoint::series(points);
+        let days: Vec<_> = series.iter().map(|p| (p.time.raw(), p.size)).collect();
+        assert_eq!(
+            days,
+            [
+                ("2024-01-01T00:00:00Z", 1),
+                ("2024-01-02 00:00:00+0000", 2),
+                ("2024-01-03", 3),
+                ("yesterday", 9)
+            ]
+        );
+        assert_eq!(series[0].day(), NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(series[3].day(), None);
     }
 
     #[test]

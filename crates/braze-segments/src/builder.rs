@@ -1,0 +1,230 @@
+//! Configuration: [`ClientBuilder`], the environment variables, and the defaults.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::client::{Client, Shared};
+use crate::endpoint::{check_endpoint, endpoint_from_env_value};
+use crate::rate_limit::{Gate, LastSeen, Limiter, RequestQuota};
+use crate::retry::RetryPolicy;
+use crate::transport::{Origin, Transport};
+use crate::{Error, Instance};
+
+/// The environment variable holding the REST API key.
+pub const ENV_API_KEY: &str = "BRAZE_API_KEY";
+/// The environment variable holding the REST endpoint: a URL or an instance name (`US-03`).
+pub const ENV_REST_ENDPOINT: &str = "BRAZE_REST_ENDPOINT";
+
+/// The default cap on a response body: 10 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a [`Client`]. Nothing is checked until [`build`](Self::build).
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    api_key: Option<SecretString>,
+    endpoint: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    quota: Option<RequestQuota>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    max_body_bytes: Option<usize>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field("endpoint", &self.endpoint)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("quota", &self.quota)
+            .field("user_agent", &self.user_agent)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The REST API key (needs the `segments.*` permissions of the calls you make).
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The instance the workspace lives on; sets the endpoint to its REST URL.
+    pub fn instance(mut self, instance: Instance) -> Self {
+        self.endpoint = Some(instance.rest_url().to_owned());
+        self
+    }
+
+    /// The REST endpoint URL. Must be `https://`, except on a loopback host (`127.0.0.1`,
+    /// `[::1]`, `localhost`), for tests and the stand-in server.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// The time limit of one attempt, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time limit for connecting (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How calls are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// A client-side quota on requests, shared by every clone of the client.
+    pub fn rate_limit(mut self, quota: RequestQuota) -> Self {
+        self.quota = Some(quota);
+        self
+    }
+
+    /// The `User-Agent` sent (default `braze-segments-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Use this `reqwest::Client` (its pool, proxy and TLS settings). Its redirect policy is
+    /// its own: reqwest's default drops `Authorization` when a redirect leaves the host. Its
+    /// proxy settings are its own too: with a plain `http://` loopback endpoint, build it with
+    /// `.no_proxy()`, or a proxy from the environment sees the key in clear (the client this
+    /// builder makes does that for you).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The largest response body read (default 10 MiB); past it, [`Error::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = Some(bytes);
+        self
+    }
+
+    /// Fills the key and endpoint from `BRAZE_API_KEY` and `BRAZE_REST_ENDPOINT`.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `lookup` (for embedding
+    /// and tests).
+    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let read = |name: &str| {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| Error::Config(format!("{name} is not set (or empty)")))
+        };
+        let key = read(ENV_API_KEY)?;
+        let endpoint = read(ENV_REST_ENDPOINT)?;
+        self.api_key = Some(SecretString::from(key.trim().to_owned()));
+        self.endpoint = Some(endpoint_from_env_value(endpoint.trim())?);
+        Ok(self)
+    }
+
+    /// Checks the configuration and builds the client. No request is made.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self
+            .api_key
+            .ok_or_else(|| Error::Config("no API key: call .api_key(…) or set BRAZE_API_KEY".into()))?;
+        let endpoint = self.endpoint.ok_or_else(|| {
+            Error::Config("no endpoint: call .instance(…) or .endpoint(…), or set BRAZE_REST_ENDPOINT".into())
+        })?;
+        let url = check_endpoint(&endpoint)?;
+        let base = url.as_str().trim_end_matches('/').to_owned();
+
+        let authorization = bearer(&key)?;
+        let user_agent_text = self
+            .user_agent
+            .unwrap_or_else(|| concat!("braze-segments-rust/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = HeaderValue::from_str(&user_agent_text)
+            .map_err(|_| Error::Config("the user agent holds characters not allowed in a header".into()))?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                let origin = Origin::of(&url);
+                let mut http = reqwest::Client::builder();
+                if url.scheme() == "http" {
+                    // Plain http (loopback only) never goes through a proxy: the request, key
+                    // included, would reach the proxy in clear. https through a proxy (CONNECT,
+                    // from HTTPS_PROXY/ALL_PROXY) stays: the proxy sees only the encrypted tunnel.
+                    http = http.no_proxy();
+                }
+                http.connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .https_only(url.scheme() == "https")
+                    // Follow redirects only within the configured origin: the key never leaves it.
+                    .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                        if attempt.previous().len() >= 5 {
+                            attempt.error("more than 5 redirects")
+                        } else if origin.matches(attempt.url()) {
+                            attempt.follow()
+                        } else {
+                            attempt.stop()
+                        }
+                    }))
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        let body_limit = self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        let attempt_timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        let transport = Arc::new(Transport {
+            authorization,
+            user_agent,
+            origin: Origin::of(&url),
+            body_limit,
+            attempt_timeout,
+        });
+        let api = braze_segments_api::Client::new_with_client(
+            &base,
+            http,
+            braze_segments_api::Inner::with_exec(transport.clone()),
+        );
+        Ok(Client {
+            shared: Arc::new(Shared {
+                api,
+                endpoint: base,
+                transport,
+                retry: self.retry.unwrap_or_default(),
+                gate: Gate::default(),
+                limiter: self.quota.map(|q| Limiter::direct(q.quota)),
+                last_rate_limit: LastSeen::default(),
+            }),
+        })
+    }
+}
+
+fn bearer(key: &SecretString) -> Result<HeaderValue, Error> {
+    let key = key.expose_secret().trim();
+    if key.is_empty() {
+        return Err(Error::Config("the API key is empty".into()));
+    }
+    if key.contains("://") || key.parse::<Instance>().is_ok() {
+        return Err(Error::Config(format!(
+            "the API key looks like an endpoint, not a key (it is not shown): are {ENV_API_KEY} and {ENV_REST_ENDPOINT} swapped?"
+        )));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {key}"))
+        .map_err(|_| Error::Config("the API key holds characters not allowed in a header (it is not shown)".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}

@@ -1,0 +1,219 @@
+//! The one retry loop every call goes through: gate and quota, one attempt through the
+//! generated client, then the retry decision.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
+
+use braze_segments_api::types as api;
+use progenitor_client::ResponseValue;
+use rand::Rng as _;
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::classify::finish;
+use crate::retry::{decide, Decision, Outcome};
+use crate::transport::{AttemptMeta, ATTEMPT};
+use crate::{Client, Error, Response};
+
+/// A successful body's `message`, which must say `"success"`.
+pub(crate) trait BrazeBody {
+    fn message(&self) -> &str;
+}
+
+impl BrazeBody for api::SegmentDetails {
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl BrazeBody for api::SegmentList {
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl BrazeBody for api::SegmentDataSeries {
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+pub(crate) type ApiResult<T> = Result<ResponseValue<T>, progenitor_client::Error<api::BrazeError>>;
+
+impl Client {
+    /// Every call goes through here: gate and quota, one attempt through the generated client,
+    /// then [`decide`] whether and when to retry. One tracing span per call, and inside it one
+    /// `braze.attempt` span per attempt (debug level) with that attempt's number.
+    pub(crate) async fn run<'a, T, F, Fut>(
+        &'a self,
+        operation: &'static str,
+        segment_id: Option<&str>,
+        send: F,
+    ) -> Result<Response<T>, Error>
+    where
+        T: DeserializeOwned + BrazeBody,
+        F: Fn(&'a braze_segments_api::Client) -> Fut,
+        Fut: Future<Output = ApiResult<T>>,
+    {
+        let span = tracing::info_span!(
+            "braze.call",
+            operation,
+            segment_id,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+            ratelimit_remaining = tracing::field::Empty,
+        );
+        let shared = &*self.shared;
+        let policy = &shared.retry;
+        let handle = span.clone();
+        async move {
+            let span = handle;
+            let started = Instant::now();
+            let mut attempts = 0u32;
+            let result = loop {
+                if let Err(e) = self.wait_for_budget(started, attempts).await {
+                    break Err(e);
+                }
+                attempts += 1;
+                // Its own span: recording the number on the call's span again would print every
+                // number so far on each line.
+                let attempt_span = tracing::debug_span!(parent: &span, "braze.attempt", attempt = attempts);
+                // One timer per attempt: the attempt's own limit, or what is left of the deadline.
+                let left = policy.deadline.map(|d| d.saturating_sub(started.elapsed()));
+                if left.is_some_and(|l| l.is_zero()) {
+                    break Err(Error::Timeout {
+                        elapsed: started.elapsed(),
+                        attempts: attempts - 1,
+                    });
+                }
+                let timeout = match (shared.transport.attempt_timeout, left) {
+                    (Some(a), Some(l)) => Some(a.min(l)),
+                    (a, l) => a.or(l),
+                };
+                let slot = Cell::new(AttemptMeta {
+                    timeout,
+                    ..AttemptMeta::default()
+                });
+                let mut attempt =
+                    std::pin::pin!(ATTEMPT.scope(slot, send(&shared.api).instrument(attempt_span.clone())));
+                let outcome = attempt.as_mut().await;
+                let meta = attempt.as_mut().take_value().map(Cell::into_inner).unwrap_or_default();
+                self.observe(&meta);
+
+                let (error, retry_outcome) = match outcome {
+                    Ok(value) => {
+                        let status = value.status().as_u16();
+                        let message = value.message();
+                        if message.trim().eq_ignore_ascii_case("success") {
+                            break Ok(Response {
+                                value: value.into_inner(),
+                                status,
+                                rate_limit: meta.rate_limit,
+                                attempts,
+                            });
+                        }
+                        let error = Error::Api {
+                            status,
+                            message: crate::error::bounded(message),
+                            errors: Vec::new(),
+                            rate_limit: meta.rate_limit,
+                        };
+                        (error, Outcome::Permanent)
+                    }
+                    Err(e) => self.classify::<T>(e, &meta, started, attempts).await,
+                };
+                tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
+                match decide(policy, &retry_outcome, attempts, started.elapsed()) {
+                    Decision::RetryAfter(wait) => sleep_within(wait, policy.deadline, started).await,
+                    Decision::RetryJittered { ceiling } => {
+                        let wait = rand::rng().random_range(Duration::ZERO..=ceiling);
+                        sleep_within(wait, policy.deadline, started).await;
+                    }
+                    Decision::GiveUp(reason) => break Err(finish(error, reason, &meta, started, attempts)),
+                }
+            };
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok(response) => {
+                    span.record("status", response.status);
+                    if let Some(remaining) = response.rate_limit.remaining {
+                        span.record("ratelimit_remaining", remaining);
+                    }
+                    tracing::debug!(attempts, "call succeeded");
+                }
+                Err(error) => {
+                    if let Some(status) = error.status() {
+                        span.record("status", status);
+                    }
+                    tracing::warn!(attempts, error = %error, "call failed");
+                }
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Waits while the shared gate is closed (a response said nothing remains) and for the
+    /// client-side quota. Fails at once when the gate would hold past the policy's patience.
+    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<(), Error> {
+        let shared = &*self.shared;
+        let policy = &shared.retry;
+        let wait = shared.gate.wait(SystemTime::now);
+        if !wait.is_zero() {
+            let past_deadline = policy
+                .deadline
+                .is_some_and(|d| started.elapsed().saturating_add(wait) >= d);
+            if wait > policy.max_rate_limit_wait || past_deadline {
+                let rate_limit = self.last_rate_limit().unwrap_or_default();
+                return Err(Error::RateLimited {
+                    reset_at: rate_limit.reset_at,
+                    wait: Some(wait),
+                    rate_limit,
+                    message: Some("the rate-limit window is spent (X-RateLimit-Remaining: 0)".into()),
+                });
+            }
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                "rate-limit window spent; waiting for its reset"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        if let Some(limiter) = &shared.limiter {
+            // The quota's wait counts against the deadline like any other.
+            match policy.deadline.map(|d| d.saturating_sub(started.elapsed())) {
+                Some(left) => {
+                    if tokio::time::timeout(left, limiter.until_ready()).await.is_err() {
+                        return Err(Error::Timeout {
+                            elapsed: started.elapsed(),
+                            attempts,
+                        });
+                    }
+                }
+                None => limiter.until_ready().await,
+            }
+        }
+        Ok(())
+    }
+
+    fn observe(&self, meta: &AttemptMeta) {
+        let rate_limit = &meta.rate_limit;
+        if rate_limit.is_empty() {
+            return;
+        }
+        self.shared
+            .gate
+            .observe(rate_limit, || meta.reset_wait(), SystemTime::now);
+        self.shared.last_rate_limit.store(rate_limit);
+    }
+}
+
+/// Sleeps `wait`, but not past the deadline (the next attempt then times out at once).
+async fn sleep_within(wait: Duration, deadline: Option<Duration>, started: Instant) {
+    let wait = match deadline {
+        Some(d) => wait.min(d.saturating_sub(started.elapsed())),
+        None => wait,
+    };
+    tokio::time::sleep(wait).await;
+}

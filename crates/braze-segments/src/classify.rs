@@ -1,0 +1,254 @@
+//! Turning what the generated client returned into the SDK's [`Error`], and how the retry loop
+//! should see it.
+
+use std::time::Instant;
+
+use braze_segments_api::types as api;
+use serde::de::DeserializeOwned;
+
+use crate::error::{bounded, cut, snippet};
+use crate::retry::{GiveUp, Outcome};
+use crate::transport::{is_length_limit, AttemptMeta};
+use crate::{Client, Error, ErrorDetail};
+
+const SNIPPET_BYTES: usize = 200;
+const MAX_PATH_CHARS: usize = 200;
+
+impl Client {
+    /// Turns the generated client's error into the SDK's, and says how the retry loop should
+    /// see it.
+    pub(crate) async fn classify<T: DeserializeOwned>(
+        &self,
+        error: progenitor_client::Error<api::BrazeError>,
+        meta: &AttemptMeta,
+        started: Instant,
+        attempts: u32,
+    ) -> (Error, Outcome) {
+        use progenitor_client::Error as E;
+        let status = meta.status.unwrap_or(0);
+        let status_outcome = |status: u16| Outcome::Status {
+            status,
+            server_wait: meta.server_wait(),
+        };
+        let limit = self.shared.transport.body_limit;
+        let too_large = |status: u16| (Error::BodyTooLarge { status, limit }, Outcome::Permanent);
+        match error {
+            E::ErrorResponse(value) => {
+                let status = value.status().as_u16();
+                let body = value.into_inner();
+                let error = Error::Api {
+                    status,
+                    message: bounded(body.message),
+                    errors: ErrorDetail::bounded_list(body.errors.unwrap_or_default()),
+                    rate_limit: meta.rate_limit,
+                };
+                (error, status_outcome(status))
+            }
+            E::InvalidResponsePayload(..) if meta.body_over_limit => too_large(status),
+            E::InvalidResponsePayload(bytes, json_error) => {
+                if (200..300).contains(&status) {
+                    (decode_error::<T>(status, &bytes, json_error), Outcome::Permanent)
+                } else {
+                    // An error status whose body is not Braze's JSON (a proxy's HTML page, nothing).
+                    let error = Error::Api {
+                        status,
+                        message: body_message(&bytes),
+                        errors: Vec::new(),
+                        rate_limit: meta.rate_limit,
+                    };
+                    (error, status_outcome(status))
+                }
+            }
+            E::UnexpectedResponse(response) => {
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let body = response.bytes().await;
+                if meta.body_over_limit || body.as_ref().err().is_some_and(|e| is_length_limit(e)) {
+                    return too_large(status);
+                }
+                let body = body.unwrap_or_default();
+                let message = match (status, location) {
+                    (300..=399, Some(location)) => {
+                        format!("redirect to {location} not followed (it leaves the configured endpoint)")
+                    }
+                    _ => serde_json::from_slice::<api::BrazeError>(&body)
+                        .map(|b| bounded(b.message))
+                        .unwrap_or_else(|_| body_message(&body)),
+                };
+                let error = Error::Api {
+                    status,
+                    message,
+                    errors: Vec::new(),
+                    rate_limit: meta.rate_limit,
+                };
+                (error, status_outcome(status))
+            }
+            E::ResponseBodyError(e) => {
+                if meta.body_over_limit || is_length_limit(&e) {
+                    too_large(status)
+                } else {
+                    (transport_error(e, started, attempts), Outcome::Transport)
+                }
+            }
+            E::CommunicationError(e) => {
+                let permanent = e.is_builder() || e.is_redirect();
+                let error = transport_error(e, started, attempts);
+                // A certificate that cannot be trusted now will not be trusted in a second.
+                let permanent = permanent || matches!(error, Error::Tls { .. });
+                (
+                    error,
+                    if permanent {
+                        Outcome::Permanent
+                    } else {
+                        Outcome::Transport
+                    },
+                )
+            }
+            E::InvalidRequest(reason) => (Error::invalid("request", reason), Outcome::Permanent),
+            other => (
+                Error::Transport {
+                    message: other.to_string(),
+                    source: other.to_string().into(),
+                },
+                Outcome::Permanent,
+            ),
+        }
+    }
+}
+
+/// The final error of a call that gave up.
+pub(crate) fn finish(error: Error, reason: GiveUp, meta: &AttemptMeta, started: Instant, attempts: u32) -> Error {
+    match (error, reason) {
+        (
+            Error::Api {
+                status: 429,
+                message,
+                rate_limit,
+                ..
+            },
+            reason,
+        ) => {
+            let wait = match reason {
+                GiveUp::RateLimitTooFar { wait } => Some(wait),
+                _ => meta.server_wait(),
+            };
+            Error::RateLimited {
+                reset_at: rate_limit.reset_at,
+                wait,
+                rate_limit,
+                message: Some(message).filter(|m| !m.is_empty()),
+            }
+        }
+        (Error::Transport { .. }, GiveUp::Deadline) => Error::Timeout {
+            elapsed: started.elapsed(),
+            attempts,
+        },
+        (error, _) => error,
+    }
+}
+
+fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout {
+            elapsed: started.elapsed(),
+            attempts,
+        };
+    }
+    if let Some(message) = certificate_problem(&e) {
+        return Error::Tls {
+            message,
+            source: Box::new(e),
+        };
+    }
+    let message = if e.is_connect() {
+        "cannot connect".to_owned()
+    } else if e.is_body() || e.is_decode() {
+        "the connection failed while reading the response body".to_owned()
+    } else if e.is_redirect() {
+        "redirect refused".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    // reqwest's message names the URL, which never holds the key (it travels in a header).
+    Error::Transport {
+        message: format!("{message}: {e}"),
+        source: Box::new(e),
+    }
+}
+
+/// What is wrong with the server's certificate and how to fix it, when rustls refused it.
+/// Found by the error's type, not its text.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    use rustls::CertificateError as C;
+    const TRUST_A_CA: &str = "to trust a private CA, add it to the system's certificate store, or pass \
+        ClientBuilder::http_client a reqwest::Client built with .add_root_certificate(…)";
+    let cause = rustls_error(e)?;
+    let (what, fix) = match cause {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature) => (
+            "it is not signed by a certificate authority this client trusts",
+            TRUST_A_CA,
+        ),
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => (
+            "it is not valid for the endpoint's host name",
+            "check the endpoint's host, or have the server present a certificate for it",
+        ),
+        rustls::Error::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => (
+            "it has expired or is not valid yet",
+            "renew the server's certificate, or check this machine's clock",
+        ),
+        rustls::Error::InvalidCertificate(_)
+        | rustls::Error::InvalidCertRevocationList(_)
+        | rustls::Error::NoCertificatesPresented
+        | rustls::Error::UnsupportedNameType => ("it was refused", TRUST_A_CA),
+        _ => return None,
+    };
+    Some(format!(
+        "the server's certificate is not trusted: {what} ({cause}); {fix}"
+    ))
+}
+
+/// The rustls error somewhere in `error`'s chain. An `io::Error`'s `source()` skips the error
+/// it wraps, so each one met is opened with `get_ref`.
+fn rustls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        next = match e.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref).filter(|_| false) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// Re-decodes a body that failed, to name the JSON path that failed.
+fn decode_error<T: DeserializeOwned>(status: u16, bytes: &[u8], fallback: serde_json::Error) -> Error {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (cut(e.path().to_string(), MAX_PATH_CHARS), bounded(e.into_inner().to_string())),
+        Ok(_) => (".".to_owned(), bounded(fallback.to_string())),
+    };
+    Error::Decode {
+        status,
+        path,
+        message,
+        snippet: snippet(bytes, SNIPPET_BYTES),
+    }
+}
+
+/// A readable message for an error body that is not Braze's JSON.
+fn body_message(body: &[u8]) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        "(empty body)".to_owned()
+    } else {
+        format!("(not Braze's JSON) {}", snippet(body, SNIPPET_BYTES))
+    }
+}

@@ -1,0 +1,132 @@
+//! The Braze operations the SDK wraps, each a thin call through [`Client::run`].
+
+use braze_segments_api::types as api;
+
+use crate::{Client, DataPoint, Error, Response, SegmentDetails, SegmentSummary, SortDirection};
+
+const MAX_SEGMENT_ID_BYTES: usize = 1024;
+
+impl Client {
+    /// `GET /segments/details`: the details of one segment.
+    pub async fn segment_details(&self, segment_id: &str) -> Result<SegmentDetails, Error> {
+        self.segment_details_with_meta(segment_id)
+            .await
+            .map(Response::into_inner)
+    }
+
+    /// [`segment_details`](Self::segment_details) with the response's status, rate-limit figures
+    /// and attempt count.
+    pub async fn segment_details_with_meta(&self, segment_id: &str) -> Result<Response<SegmentDetails>, Error> {
+        let segment_id = check_segment_id(segment_id)?;
+        let response = self
+            .run("get_segment_details", Some(segment_id), |api| {
+                api.get_segment_details().segment_id(segment_id).send()
+            })
+            .await?;
+        Ok(response.map(SegmentDetails::from))
+    }
+
+    /// `GET /segments/list`: one page (from 0) of up to 100 segments. Listed segments without an
+    /// id are left out. See [`segments`](Self::segments) for all pages as a stream.
+    pub async fn segments_page(&self, page: u32, sort: SortDirection) -> Result<Response<Vec<SegmentSummary>>, Error> {
+        self.list_page_with_meta(page, sort)
+            .await
+            .map(|r| r.map(|(segments, _)| segments))
+    }
+
+    /// One page, and how many segments Braze listed on it (before those without an id were left
+    /// out): the count that says whether another page follows.
+    pub(crate) async fn list_page(
+        &self,
+        page: u32,
+        sort: SortDirection,
+    ) -> Result<(Vec<SegmentSummary>, usize), Error> {
+        self.list_page_with_meta(page, sort).await.map(Response::into_inner)
+    }
+
+    async fn list_page_with_meta(
+        &self,
+        page: u32,
+        sort: SortDirection,
+    ) -> Result<Response<(Vec<SegmentSummary>, usize)>, Error> {
+        let response = self
+            .run("get_segments_list", None, |api| {
+                api.get_segments_list()
+                    .page(page)
+                    .sort_direction(api::SortDirection::from(sort))
+                    .send()
+            })
+            .await?;
+        Ok(response.map(|list| {
+            let raw = list.segments.unwrap_or_default();
+            let count = raw.len();
+            (raw.into_iter().filter_map(SegmentSummary::from_api).collect(), count)
+        }))
+    }
+
+    /// `GET /segments/data_series`: the segment's size for each of `length_days` days (1 to
+    /// 100) ending at `ending_at` (Braze's default: now). Braze may return fewer points
+    /// (`length_days` is a maximum) in any order: the points come back sorted by day. Points
+    /// without a time or size are left out.
+    pub async fn segment_data_series(
+        &self,
+        segment_id: &str,
+        length_days: u32,
+        ending_at: Option<&str>,
+    ) -> Result<Vec<DataPoint>, Error> {
+        let segment_id = check_segment_id(segment_id)?;
+        let length = u8::try_from(length_days)
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .and_then(std::num::NonZeroU8::new)
+            .ok_or_else(|| Error::invalid("length_days", format!("{length_days} is outside 1..=100")))?;
+        if let Some(at) = ending_at {
+            if at.trim().is_empty() {
+                return Err(Error::invalid("ending_at", "is empty"));
+            }
+        }
+        let response = self
+            .run("get_segment_data_series", Some(segment_id), |api| {
+                let mut request = api.get_segment_data_series().segment_id(segment_id).length(length);
+                if let Some(at) = ending_at {
+                    request = request.ending_at(at);
+                }
+                request.send()
+            })
+            .await?;
+        Ok(DataPoint::series(response.value.data.unwrap_or_default()))
+    }
+}
+
+fn check_segment_id(segment_id: &str) -> Result<&str, Error> {
+    if segment_id.trim().is_empty() {
+        return Err(Error::invalid("segment_id", "is empty"));
+    }
+    if segment_id.len() > MAX_SEGMENT_ID_BYTES {
+        return Err(Error::invalid(
+            "segment_id",
+            format!("is longer than {MAX_SEGMENT_ID_BYTES} bytes"),
+        ));
+    }
+    Ok(segment_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_ids_are_checked() {
+        assert!(check_segment_id("abc").is_ok());
+        for bad in ["", " ", "\t\n"] {
+            assert!(matches!(
+                check_segment_id(bad),
+                Err(Error::InvalidInput {
+                    field: "segment_id",
+                    ..
+                })
+            ));
+        }
+        assert!(check_segment_id(&"x".repeat(1025)).is_err());
+    }
+}

@@ -1,0 +1,239 @@
+//! Braze's timestamps, read tolerantly: Braze documents them only as "ISO 8601", so every shape
+//! it may plausibly send is accepted, and a value that cannot be read keeps its raw text instead
+//! of failing the record it is part of.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A timestamp as Braze sent it: the raw text, and the instant it names when it could be read.
+///
+/// Accepted shapes (ASCII, surrounding whitespace ignored): `2024-07-25T13:50:47Z`, with or
+/// without a fraction (`…47.123456Z`), with an offset `+00:00`, `+0000`, `+00` or Braze's own
+/// `-5:00`, without an offset (read as UTC), with a space or `t` for `T`, a lowercase `z`, and a
+/// date alone (`2024-07-25`, midnight UTC). Anything else — an empty string, `"N/A"`, a date
+/// that does not exist — gives [`at`](Self::at) `None` and keeps [`raw`](Self::raw).
+///
+/// It serializes as its raw text, so a value read and written again is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    raw: String,
+    at: Option<DateTime<FixedOffset>>,
+}
+
+impl Timestamp {
+    /// Reads `raw`; never fails.
+    pub fn parse(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        let at = parse_iso8601(&raw);
+        Self { raw, at }
+    }
+
+    /// The text Braze sent.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The instant, in UTC; `None` when the text could not be read.
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        self.at.map(|t| t.with_timezone(&Utc))
+    }
+
+    /// The instant with the offset Braze wrote (`+00:00` when it wrote none).
+    pub fn at_offset(&self) -> Option<DateTime<FixedOffset>> {
+        self.at
+    }
+
+    /// The calendar date as Braze wrote it (in its own offset, not converted to UTC).
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.at.map(|t| t.date_naive())
+    }
+
+    /// True when the text could be read.
+    pub fn is_valid(&self) -> bool {
+        self.at.is_some()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 when the text could be read, the raw text (escaped as Rust would) otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some(at) => write!(f, "{}", at.to_rfc3339()),
+            None => write!(f, "{:?}", self.raw),
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(at: DateTime<Utc>) -> Self {
+        Self {
+            raw: at.to_rfc3339(),
+            at: Some(at.fixed_offset()),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Timestamp::parse)
+    }
+}
+
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> String {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+/// Reads an ISO 8601 date or date-time in any shape Braze may send; `None` otherwise.
+pub(crate) fn parse_iso8601(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    if !text.is_ascii() || text.len() < 10 {
+        return None;
+    }
+    let (date, rest) = text.split_at(10);
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    if rest.is_empty() {
+        return FixedOffset::east_opt(0)?
+            .from_local_datetime(&date.and_time(NaiveTime::MIN))
+            .single();
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    // The time runs up to the offset: `Z`, or a sign after the time's own digits.
+    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let (time, zone) = rest.split_at(zone_at);
+    let time = parse_time(time)?;
+    let offset = parse_offset(zone)?;
+    offset.from_local_datetime(&NaiveDateTime::new(date, time)).single()
+}
+
+fn parse_time(text: &str) -> Option<NaiveTime> {
+    // `%.f` takes an optional fraction of any length; a comma is ISO 8601's other separator.
+    let text = text.replacen(',', ".", 1);
+    ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .find_map(|format| NaiveTime::parse_from_str(&text, format).ok())
+}
+
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    if text.is_empty() || text.eq_ignore_ascii_case("z") {
+        return FixedOffset::east_opt(0);
+    }
+    let sign = match text.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits = &text[1..];
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    if hours.is_empty() || hours.len() > 2 || minutes.is_empty() || minutes.len() > 2 {
+        return None;
+    }
+    let hours: i32 = hours.parse().ok().filter(|h| *h <= 23)?;
+    let minutes: i32 = minutes.parse().ok().filter(|m| *m <= 59)?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> Option<String> {
+        Timestamp::parse(text).at().map(|t| t.to_rfc3339())
+    }
+
+    #[test]
+    fn every_plausible_iso_8601_shape_is_read() {
+        let noon = Some("2021-02-23T13:50:47+00:00".to_owned());
+        for text in [
+            "2021-02-23T13:50:47Z",
+            "2021-02-23T13:50:47z",
+            "2021-02-23t13:50:47Z",
+            "2021-02-23 13:50:47Z",
+            "2021-02-23T13:50:47+00:00",
+            "2021-02-23T13:50:47+0000",
+            "2021-02-23T13:50:47+00",
+            "2021-02-23T13:50:47",
+            " 2021-02-23T13:50:47Z\n",
+            "2021-02-23T08:50:47-05:00",
+            "2021-02-23T08:50:47-0500",
+            "2021-02-23T08:50:47-5:00",
+            "2021-02-23T15:20:47+01:30",
+        ] {
+            assert_eq!(utc(text), noon, "{text}");
+        }
+        assert_eq!(
+            utc("2021-02-23T13:50:47.123456Z"),
+            Some("2021-02-23T13:50:47.123456+00:00".into())
+        );
+        assert_eq!(
+            utc("2021-02-23T13:50:47,5Z"),
+            Some("2021-02-23T13:50:47.500+00:00".into())
+        );
+        assert_eq!(utc("2021-02-23T13:50Z"), Some("2021-02-23T13:50:00+00:00".into()));
+        assert_eq!(utc("2021-02-23"), Some("2021-02-23T00:00:00+00:00".into()));
+    }
+
+    #[test]
+    fn unreadable_text_is_kept_raw() {
+        for text in [
+            "",
+            " ",
+            "N/A",
+            "2021-02-30",
+            "2021-02-23T25:00:00Z",
+            "2021-02-23T13:50:47+24:00",
+            "2021-02-23T13:50:47+5:0:0",
+            "2021-02-23X13:50:47Z",
+            "2021-02-23T13:50:47Zjunk",
+            "1614088247",
+            "２０２１-02-23",
+            "2021-02-23T13:50:47+",
+        ] {
+            let t = Timestamp::parse(text);
+            assert_eq!(t.at(), None, "{text:?}");
+            assert_eq!(t.raw(), text);
+            assert!(!t.is_valid());
+        }
+    }
+
+    #[test]
+    fn the_date_is_the_one_braze_wrote() {
+        let t = Timestamp::parse("2024-01-31T23:30:00-05:00");
+        assert_eq!(t.date(), NaiveDate::from_ymd_opt(2024, 1, 31));
+        assert_eq!(
+            t.at().unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2024, 2, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn serializes_as_its_raw_text() {
+        for text in ["2021-02-23", "garbage", ""] {
+            let t = Timestamp::parse(text);
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(json, serde_json::to_string(text).unwrap());
+            assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+        }
+    }
+}
