@@ -1,18 +1,24 @@
-//! Walking the segment list, and exporting every segment with its details.
+//! Exporting every segment with its details, each exactly once, while the list may change.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{FuturesUnordered, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::{Client, Error, SegmentDetails, SegmentSummary, SortDirection};
 
-/// Segments a page of `/segments/list` holds at most.
-pub const PAGE_SIZE: usize = 100;
+mod ledger;
+mod list;
+
+use ledger::{Ledger, Listed};
+pub use list::PAGE_SIZE;
+
+/// Listing passes an export makes at most: the first, and re-listings until one proves the
+/// pass before it complete (see [`Client::export_segments`]).
+const MAX_LIST_PASSES: u32 = 5;
 
 /// One exported segment: as listed, and its details.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,8 +50,8 @@ pub struct ExportError {
 
 impl ExportError {
     /// True when the segment was archived while the export ran: Braze answered its details
-    /// call with 400 or 404 ("unknown segment") and it was no longer listed afterwards.
-    /// Such a segment is not a failure of the export.
+    /// call with 400 or 404 ("unknown segment") and a listing that started after that answer
+    /// no longer listed it. Such a segment is not a failure of the export.
     pub fn is_gone(&self) -> bool {
         self.gone
     }
@@ -113,146 +119,263 @@ impl ExportOptions {
     }
 }
 
-/// The stream [`Client::export_segments`] returns: records in completion order, plus how many
-/// segments have been listed so far (a total that grows as pages arrive; Braze gives no count).
+type Details = Pin<Box<dyn Future<Output = (SegmentSummary, Result<SegmentDetails, Error>)> + Send>>;
+type List = Pin<Box<dyn Stream<Item = Result<SegmentSummary, Error>> + Send>>;
+
+/// Where the listing stands.
+enum Listing {
+    /// A pass is being listed.
+    Running(List),
+    /// The pass is listed; once the details in flight are in, it is judged.
+    Listed,
+    /// No more listing.
+    Finished,
+}
+
+/// A details call answered "unknown segment", waiting for a listing that started after it.
+struct Held {
+    summary: SegmentSummary,
+    error: Error,
+    /// The first pass that starts after the answer.
+    judge_by: u32,
+}
+
+/// The stream [`Client::export_segments`] returns: records in completion order, and counters
+/// of how the export stands.
 pub struct ExportStream {
-    inner: Pin<Box<dyn Stream<Item = Result<SegmentRecord, ExportError>> + Send>>,
-    listed: Arc<AtomicU64>,
-    skipped: Arc<AtomicU64>,
+    client: Client,
+    sort: SortDirection,
+    concurrency: usize,
+    ledger: Ledger,
+    listing: Listing,
+    in_flight: FuturesUnordered<Details>,
+    held: Vec<Held>,
+    ready: VecDeque<ExportError>,
+    verified: bool,
+    listed: u64,
+    skipped: u64,
+    relisted: u64,
+    gone: u64,
 }
 
 impl ExportStream {
-    /// Segments listed so far (skipped ones included).
+    /// Distinct segments listed so far (skipped ones included): a total that grows as pages
+    /// arrive (Braze gives no count).
     pub fn listed(&self) -> u64 {
-        self.listed.load(Ordering::Relaxed)
+        self.listed
     }
 
     /// Listed segments left out because their id was in [`ExportOptions::skip`].
     pub fn skipped(&self) -> u64 {
-        self.skipped.load(Ordering::Relaxed)
+        self.skipped
+    }
+
+    /// Segments first listed by a re-listing pass: missed by the first pass because a segment
+    /// ahead of them was archived, or created while the export ran. Counted in
+    /// [`listed`](Self::listed).
+    pub fn relisted(&self) -> u64 {
+        self.relisted
+    }
+
+    /// Segments yielded as gone (see [`ExportError::is_gone`]).
+    pub fn gone(&self) -> u64 {
+        self.gone
+    }
+
+    /// Listing passes started so far (the first one included; at most five).
+    pub fn passes(&self) -> u32 {
+        self.ledger.pass()
+    }
+
+    /// True once a re-listing proved a pass complete, so that every segment that existed
+    /// throughout the listing has been or is being exported. False at the end only when the
+    /// list changed during every one of the five passes (or listing failed).
+    pub fn listing_verified(&self) -> bool {
+        self.verified
+    }
+
+    fn on_listed(&mut self, summary: SegmentSummary) {
+        match self.ledger.list(&summary.id) {
+            Listed::Known => {}
+            Listed::Skipped => {
+                self.listed += 1;
+                self.skipped += 1;
+            }
+            Listed::New => {
+                self.listed += 1;
+                if self.ledger.pass() > 1 {
+                    self.relisted += 1;
+                }
+                let client = self.client.clone();
+                self.in_flight.push(Box::pin(async move {
+                    let details = client.segment_details(&summary.id).await;
+                    (summary, details)
+                }));
+            }
+        }
+    }
+
+    /// A pass is listed and its details are in: judges the failures waiting for it, and lists
+    /// again or stops.
+    fn end_pass(&mut self) {
+        self.verified |= self.ledger.end_pass();
+        let pass = self.ledger.pass();
+        let (due, later): (Vec<Held>, Vec<Held>) = std::mem::take(&mut self.held)
+            .into_iter()
+            .partition(|h| h.judge_by <= pass);
+        self.held = later;
+        self.judge(due);
+        if (!self.verified || !self.held.is_empty()) && pass < MAX_LIST_PASSES {
+            self.ledger.next_pass();
+            self.listing = Listing::Running(Box::pin(self.client.segments(self.sort)));
+        } else {
+            // Out of passes: the last one is the best evidence left.
+            let held = std::mem::take(&mut self.held);
+            self.judge(held);
+            self.listing = Listing::Finished;
+        }
+    }
+
+    /// Yields each held failure as gone if the current pass no longer lists it.
+    fn judge(&mut self, held: Vec<Held>) {
+        for h in held {
+            let gone = !self.ledger.in_pass(&h.summary.id);
+            self.gone += u64::from(gone);
+            self.ready.push_back(ExportError {
+                segment: Some(h.summary),
+                error: h.error,
+                gone,
+            });
+        }
+    }
+
+    /// Listing failed: what was held cannot be judged, and is yielded as failed.
+    fn give_up_listing(&mut self) {
+        self.listing = Listing::Finished;
+        for h in std::mem::take(&mut self.held) {
+            self.ready.push_back(ExportError {
+                segment: Some(h.summary),
+                error: h.error,
+                gone: false,
+            });
+        }
     }
 }
 
 impl std::fmt::Debug for ExportStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExportStream").field("listed", &self.listed()).finish()
+        f.debug_struct("ExportStream")
+            .field("listed", &self.listed)
+            .field("skipped", &self.skipped)
+            .field("relisted", &self.relisted)
+            .field("gone", &self.gone)
+            .field("passes", &self.ledger.pass())
+            .field("in_flight", &self.in_flight.len())
+            .finish()
     }
 }
 
 impl Stream for ExportStream {
     type Item = Result<SegmentRecord, ExportError>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(error) = this.ready.pop_front() {
+                return Poll::Ready(Some(Err(error)));
+            }
+            // List while there is room for details in flight: known ids take no room.
+            while this.in_flight.len() < this.concurrency {
+                let Listing::Running(list) = &mut this.listing else {
+                    break;
+                };
+                match list.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(Ok(summary))) => this.on_listed(summary),
+                    Poll::Ready(Some(Err(error))) => {
+                        this.give_up_listing();
+                        return Poll::Ready(Some(Err(ExportError {
+                            segment: None,
+                            error,
+                            gone: false,
+                        })));
+                    }
+                    Poll::Ready(None) => this.listing = Listing::Listed,
+                    Poll::Pending => break,
+                }
+            }
+            match this.in_flight.poll_next_unpin(cx) {
+                Poll::Ready(Some((summary, Ok(details)))) => {
+                    return Poll::Ready(Some(Ok(SegmentRecord { summary, details })));
+                }
+                Poll::Ready(Some((summary, Err(error)))) => {
+                    let unknown = matches!(error, Error::Api { status: 400 | 404, .. });
+                    if unknown && !matches!(this.listing, Listing::Finished) {
+                        let judge_by = this.ledger.pass() + 1;
+                        this.held.push(Held {
+                            summary,
+                            error,
+                            judge_by,
+                        });
+                        continue;
+                    }
+                    return Poll::Ready(Some(Err(ExportError {
+                        segment: Some(summary),
+                        error,
+                        gone: false,
+                    })));
+                }
+                // Nothing in flight: the listing is pending (its waker is set), or a pass ended.
+                Poll::Ready(None) => match this.listing {
+                    Listing::Running(_) => return Poll::Pending,
+                    Listing::Listed => this.end_pass(),
+                    Listing::Finished => return Poll::Ready(None),
+                },
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
-}
-
-struct ListState {
-    client: Client,
-    sort: SortDirection,
-    next_page: Option<u32>,
-    buffer: std::vec::IntoIter<SegmentSummary>,
-    previous_first: Option<String>,
 }
 
 impl Client {
-    /// Every segment, page after page (`GET /segments/list?page=0,1,…`), fetched lazily as the
-    /// stream is read. Listing stops after a page of fewer than 100 segments. Each page goes
-    /// through the same retries and rate limiting as every call; an error ends the stream.
-    pub fn segments(&self, sort: SortDirection) -> impl Stream<Item = Result<SegmentSummary, Error>> + Send + 'static {
-        let state = ListState {
-            client: self.clone(),
-            sort,
-            next_page: Some(0),
-            buffer: Vec::new().into_iter(),
-            previous_first: None,
-        };
-        stream::unfold(state, |mut state| async move {
-            loop {
-                if let Some(segment) = state.buffer.next() {
-                    return Some((Ok(segment), state));
-                }
-                let page = state.next_page?;
-                let (segments, raw_count) = match state.client.list_page(page, state.sort).await {
-                    Ok(found) => found,
-                    Err(error) => {
-                        state.next_page = None;
-                        return Some((Err(error), state));
-                    }
-                };
-                let first = segments.first().map(|s| s.id.clone());
-                if first.is_some() && first == state.previous_first {
-                    state.next_page = None;
-                    let error = Error::Api {
-                        status: 200,
-                        message: format!(
-                            "page {page} repeats page {} of /segments/list: pagination is not advancing",
-                            page - 1
-                        ),
-                        errors: Vec::new(),
-                        rate_limit: state.client.last_rate_limit().unwrap_or_default(),
-                    };
-                    return Some((Err(error), state));
-                }
-                state.previous_first = first;
-                state.next_page = (raw_count >= PAGE_SIZE).then(|| page.checked_add(1)).flatten();
-                state.buffer = segments.into_iter();
-            }
-        })
-    }
-
     /// Exports every segment with its details: lists lazily, fetches details with bounded
     /// concurrency (every request within the client's retry policy, rate-limit gate and
-    /// quota), and yields each record as soon as it is ready. Memory stays flat in the number
-    /// of segments. A segment whose details fail after their retries is yielded as an
-    /// [`ExportError`] naming it, and the export goes on; a listing failure ends it.
+    /// quota), and yields each record as soon as it is ready.
+    ///
+    /// Braze pages `/segments/list` by offset, so segments created or archived during the
+    /// export shift the pages. The export makes up for it:
+    ///
+    /// - **No segment twice** within one run: ids are remembered, and a segment listed again
+    ///   is not fetched again.
+    /// - **No segment missed** that existed from the start to the end of the listing: after
+    ///   the last page, the export lists everything again (one more pass of `/segments/list`,
+    ///   about one request per 100 segments) and fetches any id it had not seen. It re-lists
+    ///   until a pass proves the one before it complete — the later pass lists every id of the
+    ///   earlier one, and the earlier one listed no id twice — which takes one re-listing when
+    ///   nothing changed and two when something did, at most five passes in all
+    ///   ([`ExportStream::listing_verified`] says whether the proof was reached). Segments
+    ///   created during the run are exported too when a pass lists them.
+    /// - **Archived during the run**: a segment whose details Braze answers with 400 or 404
+    ///   is held until a listing that started after that answer; if that listing no longer has
+    ///   it, it is yielded as gone ([`ExportError::is_gone`]), otherwise as the failure.
+    ///
+    /// Memory: flat apart from one entry per segment id (the id and a pass number). A segment
+    /// whose details fail after their retries is yielded as an [`ExportError`] naming it, and
+    /// the export goes on; a listing failure ends it.
     pub fn export_segments(&self, options: ExportOptions) -> ExportStream {
-        let listed = Arc::new(AtomicU64::new(0));
-        let skipped = Arc::new(AtomicU64::new(0));
-        let skip = Arc::new(options.skip);
-        let client = self.clone();
-        let inner = self
-            .segments(options.sort)
-            .filter({
-                let (listed, skipped) = (listed.clone(), skipped.clone());
-                move |item| {
-                    let keep = match item {
-                        Ok(summary) => {
-                            listed.fetch_add(1, Ordering::Relaxed);
-                            let known = skip.contains(&summary.id);
-                            if known {
-                                skipped.fetch_add(1, Ordering::Relaxed);
-                            }
-                            !known
-                        }
-                        Err(_) => true,
-                    };
-                    std::future::ready(keep)
-                }
-            })
-            .map(move |item| {
-                let client = client.clone();
-                async move {
-                    let summary = item.map_err(|error| ExportError {
-                        segment: None,
-                        error,
-                        gone: false,
-                    })?;
-                    match client.segment_details(&summary.id).await {
-                        Ok(details) => Ok(SegmentRecord { summary, details }),
-                        Err(error) => Err(ExportError {
-                            segment: Some(summary),
-                            error,
-                            gone: false,
-                        }),
-                    }
-                }
-            })
-            .buffer_unordered(options.concurrency.max(1));
         ExportStream {
-            inner: Box::pin(inner),
-            listed,
-            skipped,
+            client: self.clone(),
+            sort: options.sort,
+            concurrency: options.concurrency.max(1),
+            ledger: Ledger::new(options.skip),
+            listing: Listing::Running(Box::pin(self.segments(options.sort))),
+            in_flight: FuturesUnordered::new(),
+            held: Vec::new(),
+            ready: VecDeque::new(),
+            verified: false,
+            listed: 0,
+            skipped: 0,
+            relisted: 0,
+            gone: 0,
         }
     }
 }
