@@ -1,0 +1,79 @@
+//! Clocks that disagree: `X-RateLimit-Reset` is an instant on Braze's clock, so the wait is taken
+//! against the response's `Date`, not the local clock, in both directions.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use braze_segments::Error;
+use braze_segments_tests::{client, SEGMENT_ID};
+use httpmock::MockServer;
+
+fn epoch_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+fn http_date(epoch: i64) -> String {
+    chrono::DateTime::from_timestamp(epoch, 0)
+        .unwrap()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn braze_an_hour_ahead_a_reset_two_seconds_off_is_waited_out() {
+    let server = MockServer::start_async().await;
+    // On the local clock the reset looks an hour away (past the 60 s the policy waits).
+    let braze_now = epoch_now() + 3600;
+    let limited = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(429)
+            .header("date", http_date(braze_now))
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", (braze_now + 2).to_string())
+            .body(r#"{"message":"API rate limit exceeded"}"#);
+    });
+    let sdk = client(&server);
+    let call = tokio::spawn({
+        let sdk = sdk.clone();
+        async move { sdk.segment_details(SEGMENT_ID).await }
+    });
+    while limited.calls_async().await == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    limited.delete_async().await;
+    let ok = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200).body(r#"{"message":"success"}"#);
+    });
+    let result = call.await.unwrap();
+    assert!(result.is_ok(), "the wait was taken on Braze's clock: {result:?}");
+    assert_eq!(ok.calls(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn braze_an_hour_behind_a_reset_an_hour_off_is_not_retried_back_to_back() {
+    let server = MockServer::start_async().await;
+    // On the local clock the reset looks due now; on Braze's it is an hour away.
+    let braze_now = epoch_now() - 3600;
+    let limited = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(429)
+            .header("date", http_date(braze_now))
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", (braze_now + 3600).to_string())
+            .body(r#"{"message":"API rate limit exceeded"}"#);
+    });
+    let sdk = client(&server);
+    let err = sdk.segment_details(SEGMENT_ID).await.unwrap_err();
+    assert_eq!(limited.calls(), 1, "no retry: the window resets in an hour");
+    match err {
+        Error::RateLimited { wait, .. } => {
+            let wait = wait.unwrap();
+            assert!(wait > Duration::from_secs(3500), "{wait:?}");
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    // The shared gate holds the other calls for that hour too, without a request.
+    let err = sdk.segment_details(SEGMENT_ID).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert_eq!(limited.calls(), 1);
+}
