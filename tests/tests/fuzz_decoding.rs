@@ -124,6 +124,51 @@ proptest! {
     }
 }
 
+/// Timestamps as Braze may write them, and text that is not one at all.
+fn timestamp_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{4}-[0-1][0-9]-[0-3][0-9]",
+        "[0-9]{4}-[0-1][0-9]-[0-3][0-9][T t][0-2][0-9]:[0-5][0-9](:[0-6][0-9](\\.[0-9]{1,9})?)?(Z|z|[+-][0-2]?[0-9](:?[0-5][0-9])?)?",
+        ".{0,30}",
+        Just(String::new()),
+    ]
+}
+
+/// A string array as Braze may send it: names and `null`s.
+fn strings_with_nulls() -> impl Strategy<Value = Value> {
+    prop::collection::vec(prop_oneof![Just(Value::Null), ".{0,10}".prop_map(Value::String)], 0..6)
+        .prop_map(Value::Array)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// One odd field never loses the record: any timestamp text and nulls in any array still
+    /// give the segment, with the timestamps' raw text kept.
+    #[test]
+    fn odd_timestamps_and_nulls_in_arrays_keep_the_record(
+        created in timestamp_text(),
+        updated in timestamp_text(),
+        tags in strings_with_nulls(),
+        teams in strings_with_nulls(),
+    ) {
+        let body = serde_json::json!({
+            "message": "success", "name": "kept", "created_at": created, "updated_at": updated,
+            "tags": tags, "teams": teams,
+        });
+        let harness = HARNESS.with(|h| h.clone());
+        let details = harness.call(200, &serde_json::to_vec(&body).unwrap());
+        prop_assert!(details.is_ok(), "{:?}", details);
+        let details = details.unwrap();
+        prop_assert_eq!(details.name.as_deref(), Some("kept"));
+        prop_assert_eq!(details.created_at.as_ref().map(|t| t.raw()), Some(created.as_str()));
+        prop_assert_eq!(details.updated_at.as_ref().map(|t| t.raw()), Some(updated.as_str()));
+        let non_null = |v: &Value| v.as_array().unwrap().iter().filter(|i| !i.is_null()).count();
+        prop_assert_eq!(details.tags.len(), non_null(&tags));
+        prop_assert_eq!(details.teams.len(), non_null(&teams));
+    }
+}
+
 thread_local! {
     static HARNESS: std::rc::Rc<Harness> = std::rc::Rc::new(Harness::new());
 }
