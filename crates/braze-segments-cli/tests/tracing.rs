@@ -1,0 +1,89 @@
+//! What `-vv` prints while a call is retried: one attempt number per line.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use assert_cmd::Command;
+
+mod common;
+
+use common::{RunExpecting, README_ID};
+
+const KEY: &str = "tracing-test-key";
+
+const DETAILS: &str = r#"{"message":"success","name":"Lapsed Users - 7 days","description":"d","text_description":"t","tags":[],"teams":[],"created_at":"2019-01-01T08:00:00Z","updated_at":"2019-01-31T09:00:00Z"}"#;
+
+/// A loopback HTTP/1.1 server answering 503 to the first `failures` requests and the details
+/// body after that, one request per connection. Returns its URL and its request counter.
+fn flaky_server(failures: usize) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let (status, body) = if n < failures {
+                ("503 Service Unavailable", r#"{"message":"try later"}"#)
+            } else {
+                ("200 OK", DETAILS)
+            };
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (url, requests)
+}
+
+#[test]
+fn each_log_line_names_one_attempt() {
+    let (url, requests) = flaky_server(2);
+    let (stdout, stderr) = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", KEY)
+        .env("BRAZE_REST_ENDPOINT", &url)
+        .env("NO_COLOR", "1")
+        .args(["-vv", "details", README_ID])
+        .run_expecting(0);
+    assert!(stdout.contains("Lapsed Users - 7 days"), "{stdout}");
+    assert_eq!(requests.load(Ordering::SeqCst), 3, "two 503s, then the answer");
+
+    let lines: Vec<&str> = stderr.lines().collect();
+    for line in &lines {
+        assert!(
+            line.matches("attempt=").count() <= 1,
+            "one attempt number per line, got: {line}\nall of stderr:\n{stderr}"
+        );
+    }
+    // Each failed attempt is logged under its own number, and the call's span is still there.
+    for n in 1..=2 {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(&format!("attempt={n}")) && l.contains("attempt failed")),
+            "attempt {n}'s failure is logged with its number:\n{stderr}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("braze.call") && l.contains("operation=") && l.contains("call succeeded")),
+        "the call span keeps its fields:\n{stderr}"
+    );
+    assert!(!stderr.contains(KEY), "the key never shows in logs");
+}
