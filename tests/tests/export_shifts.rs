@@ -1,0 +1,301 @@
+//! Exports while segments are created and archived: Braze pages `/segments/list` by offset, so
+//! the pages shift under the export. Within one run no segment is written twice, every segment
+//! that existed throughout is written, and a segment archived mid-run is reported as gone.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use braze_segments::{Client, ExportOptions, ExportStream, SegmentRecord, SortDirection};
+use braze_segments_mock_server::{Dataset, Endpoint, MockBraze, MockConfig};
+use futures::StreamExt as _;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+async fn stand_in(segments: usize) -> (MockBraze, Client) {
+    let braze = MockBraze::start(MockConfig {
+        segments,
+        rate_limit: None,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::builder()
+        .api_key(braze.api_key())
+        .endpoint(braze.url())
+        .retry(braze_segments_tests::fast_policy())
+        .build()
+        .unwrap();
+    (braze, client)
+}
+
+/// What an export yielded, by segment id.
+#[derive(Default)]
+struct Outcome {
+    written: HashMap<String, usize>,
+    gone: Vec<String>,
+    failed: Vec<String>,
+}
+
+async fn run(stream: &mut ExportStream) -> Outcome {
+    let mut outcome = Outcome::default();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(SegmentRecord { summary, .. }) => *outcome.written.entry(summary.id).or_default() += 1,
+            Err(e) if e.is_gone() => outcome.gone.push(e.segment.unwrap().id),
+            Err(e) => outcome.failed.push(e.to_string()),
+        }
+    }
+    outcome
+}
+
+fn ids(braze: &MockBraze) -> Vec<String> {
+    braze.segments().into_iter().map(|s| s.id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desc_five_segments_created_before_page_1_no_segment_is_written_twice() {
+    let (braze, client) = stand_in(250).await;
+    let before = ids(&braze);
+    let created = Arc::new(Mutex::new(Vec::new()));
+    let log = created.clone();
+    // Five new segments go to the front of a newest-first list: page 1 starts five places
+    // earlier, on the last five segments of page 0.
+    braze.before_list_page(1, move |d| {
+        log.lock()
+            .unwrap()
+            .extend((0..5).map(|i| d.create_segment(&format!("new {i}"))));
+    });
+    let mut stream = client.export_segments(ExportOptions::default().sort(SortDirection::Desc));
+    let outcome = run(&mut stream).await;
+
+    let twice: Vec<_> = outcome.written.iter().filter(|(_, &n)| n > 1).collect();
+    assert!(twice.is_empty(), "written more than once: {twice:?}");
+    assert!(
+        outcome.failed.is_empty() && outcome.gone.is_empty(),
+        "{:?}",
+        outcome.failed
+    );
+    for id in &before {
+        assert!(outcome.written.contains_key(id), "{id} missing");
+    }
+    // The new ones, created mid-run, come with the re-listing.
+    let created = created.lock().unwrap().clone();
+    assert_eq!(created.len(), 5);
+    for id in &created {
+        assert!(outcome.written.contains_key(id), "created {id} missing");
+    }
+    assert_eq!(outcome.written.len(), 255);
+    assert_eq!(stream.listed(), 255);
+    assert_eq!(stream.relisted(), 5);
+    assert!(stream.listing_verified());
+    assert_eq!(braze.counters().requests(Endpoint::Details), 255, "each fetched once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asc_three_segments_archived_before_page_1_every_segment_that_stayed_is_written_once() {
+    let (braze, client) = stand_in(250).await;
+    let before = ids(&braze);
+    // Three segments of page 0 archived: page 1 starts three places later, so the first
+    // three segments it would have held slide onto page 0, already served.
+    let archived: Vec<String> = before[..3].to_vec();
+    let victims = archived.clone();
+    braze.before_list_page(1, move |d| {
+        for id in &victims {
+            assert!(d.archive_segment(id));
+        }
+    });
+    let slid = before[100..103].to_vec();
+    let mut stream = client.export_segments(ExportOptions::default().sort(SortDirection::Asc));
+    let outcome = run(&mut stream).await;
+
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    for id in &before[3..] {
+        assert_eq!(outcome.written.get(id), Some(&1), "{id} stayed throughout");
+    }
+    for id in &slid {
+        assert!(outcome.written.contains_key(id), "{id} slid back across page 0's end");
+    }
+    // The archived ones were listed on page 0 before they went: written or gone, once.
+    for id in &archived {
+        let times = outcome.written.get(id).copied().unwrap_or(0) + outcome.gone.iter().filter(|g| *g == id).count();
+        assert_eq!(times, 1, "{id}");
+    }
+    assert_eq!(stream.relisted(), 3);
+    assert!(stream.listing_verified());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unchanged_list_is_listed_once_more_and_verified() {
+    let (braze, client) = stand_in(250).await;
+    let mut stream = client.export_segments(ExportOptions::default());
+    let outcome = run(&mut stream).await;
+    assert_eq!(outcome.written.len(), 250);
+    assert!(outcome.written.values().all(|&n| n == 1));
+    assert_eq!(stream.passes(), 2);
+    assert!(stream.listing_verified());
+    assert_eq!(braze.counters().requests(Endpoint::List), 6, "3 pages, twice");
+}
+
+/// Archives a segment of page 0 every time page 1 is served, in every pass.
+fn archive_on_every_page_1(dataset: &Dataset, victims: Arc<Mutex<Vec<String>>>) {
+    let next = victims.clone();
+    dataset.before_list_page(1, move |d| {
+        if let Some(id) = victims.lock().unwrap().pop() {
+            d.archive_segment(&id);
+        }
+        archive_on_every_page_1(d, next);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_changes_during_every_pass_stops_after_five_passes_unverified() {
+    let (braze, client) = stand_in(250).await;
+    let before = ids(&braze);
+    let victims = Arc::new(Mutex::new(before[..20].to_vec()));
+    archive_on_every_page_1(&braze.dataset(), victims.clone());
+    let mut stream = client.export_segments(ExportOptions::default());
+    let outcome = run(&mut stream).await;
+    assert_eq!(stream.passes(), 5);
+    assert!(!stream.listing_verified());
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    assert!(outcome.written.values().all(|&n| n == 1));
+    let archived: HashSet<_> = before[..20]
+        .iter()
+        .filter(|id| !victims.lock().unwrap().contains(id))
+        .collect();
+    assert_eq!(archived.len(), 5, "one archive per pass");
+    for id in &before {
+        if !archived.contains(id) {
+            assert!(outcome.written.contains_key(id), "{id} stayed throughout");
+        }
+    }
+}
+
+/// A scripted Braze: a list of ids (asc, 100 a page), details that archive a segment or answer
+/// 400 for it. Each response closes its connection.
+struct Scripted {
+    listed: Mutex<Vec<String>>,
+    /// Archived by their own details call (answered as unknown).
+    archive_on_details: HashSet<String>,
+    /// Answered 400 although still listed.
+    broken: HashSet<String>,
+}
+
+impl Scripted {
+    fn reply(&self, path: &str, query: &HashMap<&str, &str>) -> (u16, String) {
+        let unknown = r#"{"message":"segment_id must be a string of the Segment api identifier"}"#.to_owned();
+        match path {
+            "/segments/list" => {
+                let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+                let listed = self.listed.lock().unwrap();
+                let segments: Vec<_> = listed
+                    .iter()
+                    .skip(page * 100)
+                    .take(100)
+                    .map(|id| serde_json::json!({"id": id, "name": id}))
+                    .collect();
+                (
+                    200,
+                    serde_json::json!({"message": "success", "segments": segments}).to_string(),
+                )
+            }
+            "/segments/details" => {
+                let id = query.get("segment_id").copied().unwrap_or_default();
+                let mut listed = self.listed.lock().unwrap();
+                if self.archive_on_details.contains(id) {
+                    listed.retain(|l| l != id);
+                }
+                if !listed.iter().any(|l| l == id) || self.broken.contains(id) {
+                    return (400, unknown);
+                }
+                (200, serde_json::json!({"message": "success", "name": id}).to_string())
+            }
+            _ => (404, r#"{"message":"no such path"}"#.to_owned()),
+        }
+    }
+}
+
+async fn scripted(script: Scripted) -> Client {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let script = Arc::new(script);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let script = script.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let target = head.split(' ').nth(1).unwrap_or("/");
+                let (path, query) = target.split_once('?').unwrap_or((target, ""));
+                let query: HashMap<&str, &str> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+                let (status, body) = script.reply(path, &query);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    Client::builder()
+        .api_key(braze_segments_tests::KEY)
+        .endpoint(url)
+        .retry(braze_segments_tests::fast_policy())
+        .build()
+        .unwrap()
+}
+
+fn names(prefix: &str, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}-{i:03}")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_segment_archived_between_its_listing_and_its_details_is_gone_and_the_run_completes() {
+    let listed = names("seg", 150);
+    let client = scripted(Scripted {
+        listed: Mutex::new(listed.clone()),
+        archive_on_details: HashSet::from(["seg-120".to_owned()]),
+        broken: HashSet::new(),
+    })
+    .await;
+    let mut stream = client.export_segments(ExportOptions::default());
+    let outcome = run(&mut stream).await;
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    assert_eq!(outcome.gone, ["seg-120"]);
+    assert_eq!(stream.gone(), 1);
+    assert_eq!(outcome.written.len(), 149);
+    assert!(listed
+        .iter()
+        .all(|id| id == "seg-120" || outcome.written.get(id) == Some(&1)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_400_for_a_segment_still_listed_is_a_failure_once_a_later_listing_still_has_it() {
+    let listed = names("seg", 150);
+    let client = scripted(Scripted {
+        listed: Mutex::new(listed.clone()),
+        archive_on_details: HashSet::new(),
+        broken: HashSet::from(["seg-007".to_owned()]),
+    })
+    .await;
+    let mut stream = client.export_segments(ExportOptions::default());
+    let outcome = run(&mut stream).await;
+    assert!(outcome.gone.is_empty(), "{:?}", outcome.gone);
+    assert_eq!(outcome.failed.len(), 1);
+    assert!(
+        outcome.failed[0].starts_with("segment seg-007: Braze answered 400"),
+        "{}",
+        outcome.failed[0]
+    );
+    assert_eq!(stream.gone(), 0);
+    assert!(stream.passes() >= 2, "judged against a later listing");
+    assert_eq!(outcome.written.len(), 149);
+}
