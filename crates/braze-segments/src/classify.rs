@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{bounded, cut, snippet};
 use crate::retry::{GiveUp, Outcome};
 use crate::transport::{is_length_limit, AttemptMeta};
-use crate::{Client, Error, ErrorDetail};
+use crate::{Client, Error};
 
 const SNIPPET_BYTES: usize = 200;
 const MAX_PATH_CHARS: usize = 200;
@@ -35,13 +35,7 @@ impl Client {
         match error {
             E::ErrorResponse(value) => {
                 let status = value.status().as_u16();
-                let body = value.into_inner();
-                let error = Error::Api {
-                    status,
-                    message: bounded(body.message),
-                    errors: ErrorDetail::bounded_list(body.errors.unwrap_or_default()),
-                    rate_limit: meta.rate_limit,
-                };
+                let error = Error::from_braze_error(status, value.into_inner(), meta.rate_limit);
                 (error, status_outcome(status))
             }
             E::InvalidResponsePayload(..) if meta.body_over_limit => too_large(status),

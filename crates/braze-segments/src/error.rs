@@ -154,6 +154,18 @@ impl Error {
         }
     }
 
+    /// Braze's error body, answered with `status`, as an [`Error::Api`] (texts bounded). Public
+    /// for `cargo xtask check`, which runs the spec's error examples through it.
+    #[doc(hidden)]
+    pub fn from_braze_error(status: u16, body: braze_segments_api::types::BrazeError, rate_limit: RateLimit) -> Self {
+        Error::Api {
+            status,
+            message: bounded(body.message),
+            errors: ErrorDetail::bounded_list(body.errors.unwrap_or_default()),
+            rate_limit,
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             field,

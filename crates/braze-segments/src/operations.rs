@@ -4,9 +4,17 @@ use braze_segments_api::types as api;
 
 use crate::{Client, DataPoint, Error, Response, SegmentDetails, SegmentSummary, SortDirection};
 
-const MAX_SEGMENT_ID_BYTES: usize = 1024;
-
 impl Client {
+    /// The longest segment id the SDK sends, in bytes (Braze documents no limit; this bounds
+    /// the request). `cargo xtask check` compares it with the spec's `maxLength`, if any.
+    #[doc(hidden)]
+    pub const MAX_SEGMENT_ID_BYTES: usize = 1024;
+
+    /// The `length` of `/segments/data_series` Braze accepts, in days. `cargo xtask check`
+    /// compares it with the spec's `minimum` and `maximum`.
+    #[doc(hidden)]
+    pub const DATA_SERIES_LENGTH_DAYS: std::ops::RangeInclusive<u32> = 1..=100;
+
     /// `GET /segments/details`: the details of one segment.
     pub async fn segment_details(&self, segment_id: &str) -> Result<SegmentDetails, Error> {
         self.segment_details_with_meta(segment_id)
@@ -57,11 +65,7 @@ impl Client {
                     .send()
             })
             .await?;
-        Ok(response.map(|list| {
-            let raw = list.segments.unwrap_or_default();
-            let count = raw.len();
-            (raw.into_iter().filter_map(SegmentSummary::from_api).collect(), count)
-        }))
+        Ok(response.map(SegmentSummary::from_page))
     }
 
     /// `GET /segments/data_series`: the segment's size for each of `length_days` days (1 to
@@ -75,11 +79,15 @@ impl Client {
         ending_at: Option<&str>,
     ) -> Result<Vec<DataPoint>, Error> {
         let segment_id = check_segment_id(segment_id)?;
-        let length = u8::try_from(length_days)
-            .ok()
-            .filter(|n| (1..=100).contains(n))
+        let days = Client::DATA_SERIES_LENGTH_DAYS;
+        let length = Some(length_days)
+            .filter(|n| days.contains(n))
+            .and_then(|n| u8::try_from(n).ok())
             .and_then(std::num::NonZeroU8::new)
-            .ok_or_else(|| Error::invalid("length_days", format!("{length_days} is outside 1..=100")))?;
+            .ok_or_else(|| {
+                let (min, max) = (days.start(), days.end());
+                Error::invalid("length_days", format!("{length_days} is outside {min}..={max}"))
+            })?;
         if let Some(at) = ending_at {
             if at.trim().is_empty() {
                 return Err(Error::invalid("ending_at", "is empty"));
@@ -94,7 +102,7 @@ impl Client {
                 request.send()
             })
             .await?;
-        Ok(DataPoint::series(response.value.data.unwrap_or_default()))
+        Ok(DataPoint::from_series(response.value))
     }
 }
 
@@ -102,10 +110,10 @@ fn check_segment_id(segment_id: &str) -> Result<&str, Error> {
     if segment_id.trim().is_empty() {
         return Err(Error::invalid("segment_id", "is empty"));
     }
-    if segment_id.len() > MAX_SEGMENT_ID_BYTES {
+    if segment_id.len() > Client::MAX_SEGMENT_ID_BYTES {
         return Err(Error::invalid(
             "segment_id",
-            format!("is longer than {MAX_SEGMENT_ID_BYTES} bytes"),
+            format!("is longer than {} bytes", Client::MAX_SEGMENT_ID_BYTES),
         ));
     }
     Ok(segment_id)

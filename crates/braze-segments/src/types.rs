@@ -86,6 +86,16 @@ pub struct SegmentSummary {
 }
 
 impl SegmentSummary {
+    /// A page of `/segments/list` as the SDK returns it: the listed segments that have an id,
+    /// and how many Braze listed (the count that says whether another page follows). Public
+    /// for `cargo xtask check`, which runs the spec's examples through it.
+    #[doc(hidden)]
+    pub fn from_page(list: api::SegmentList) -> (Vec<SegmentSummary>, usize) {
+        let raw = list.segments.unwrap_or_default();
+        let count = raw.len();
+        (raw.into_iter().filter_map(SegmentSummary::from_api).collect(), count)
+    }
+
     /// Converts a listed segment; `None` when Braze left out its id (it cannot be fetched).
     pub(crate) fn from_api(s: api::SegmentSummary) -> Option<Self> {
         Some(Self {
@@ -123,6 +133,13 @@ impl DataPoint {
         self.time.date()
     }
 
+    /// The points of a `/segments/data_series` answer, as [`series`](Self::series) converts
+    /// them. Public for `cargo xtask check`, which runs the spec's examples through it.
+    #[doc(hidden)]
+    pub fn from_series(series: api::SegmentDataSeries) -> Vec<DataPoint> {
+        DataPoint::series(series.data.unwrap_or_default())
+    }
+
     /// Converts Braze's points: those without a time or a size are left out, the rest sorted
     /// by day (Braze promises no order), points whose day cannot be read last, in the order
     /// received.
@@ -146,6 +163,12 @@ pub enum SortDirection {
     Asc,
     /// Newest first.
     Desc,
+}
+
+impl SortDirection {
+    /// Every direction (`cargo xtask check` compares them with the spec's enum).
+    #[doc(hidden)]
+    pub const ALL: [SortDirection; 2] = [SortDirection::Asc, SortDirection::Desc];
 }
 
 impl From<SortDirection> for api::SortDirection {
