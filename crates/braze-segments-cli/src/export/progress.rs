@@ -1,0 +1,48 @@
+//! The export's progress on stderr: a bar on a terminal, a plain line every few seconds otherwise.
+
+use std::time::{Duration, Instant};
+
+use crate::term::note;
+
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    last_line: Instant,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+            let style = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} segments ({per_sec}, ETA {eta})",
+            )
+            .expect("a valid template");
+            indicatif::ProgressBar::new(0).with_style(style)
+        });
+        Self {
+            bar,
+            last_line: Instant::now(),
+        }
+    }
+
+    pub fn update(&mut self, done: u64, listed: u64, started: Instant) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(listed.max(done));
+                bar.set_position(done);
+            }
+            None => {
+                if self.last_line.elapsed() >= Duration::from_secs(5) {
+                    self.last_line = Instant::now();
+                    let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                    note!("progress: {done} of {listed} listed so far ({rate:.0} segments/s)");
+                }
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

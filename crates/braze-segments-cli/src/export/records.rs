@@ -1,0 +1,101 @@
+//! One exported segment as the bytes of a JSONL line or a CSV row.
+//!
+//! JSONL keeps every value verbatim. CSV neutralises cells a spreadsheet would run as a
+//! formula, as OWASP recommends for CSV injection: a cell starting with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return gets a `'` in front. So that this stays reversible (resume reads the
+//! ids back), a cell that starts with `'` gets one more in front as well: reading a cell back
+//! is dropping one leading `'` when there is one.
+
+use std::borrow::Cow;
+
+use braze_segments::{SegmentRecord, Timestamp};
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 9] = [
+    "id",
+    "name",
+    "description",
+    "text_description",
+    "tags",
+    "teams",
+    "created_at",
+    "updated_at",
+    "analytics_tracking_enabled",
+];
+
+/// How every JSONL line of ours starts (the summary, its id first).
+pub const JSONL_START: &[u8] = br#"{"summary":{"id":""#;
+
+pub fn jsonl_line(record: &SegmentRecord) -> Vec<u8> {
+    let mut line = serde_json::to_vec(record).expect("records serialize");
+    line.push(b'\n');
+    line
+}
+
+/// A cell as written to CSV: neutralised when a spreadsheet would run it (see the module docs).
+pub fn neutralised(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A cell as it was before [`neutralised`].
+pub fn restored(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+fn time(t: Option<&Timestamp>) -> String {
+    t.map(|t| t.at().map_or_else(|| t.raw().to_owned(), |at| at.to_rfc3339()))
+        .unwrap_or_default()
+}
+
+/// A record's CSV fields, in [`CSV_HEADER`] order, as the data holds them.
+pub fn csv_fields(record: &SegmentRecord) -> [String; 9] {
+    let d = &record.details;
+    let s = &record.summary;
+    [
+        s.id.clone(),
+        d.name.clone().or_else(|| s.name.clone()).unwrap_or_default(),
+        d.description.clone().unwrap_or_default(),
+        d.text_description.clone().unwrap_or_default(),
+        d.tags.join("|"),
+        d.teams.join("|"),
+        time(d.created_at.as_ref()),
+        time(d.updated_at.as_ref()),
+        s.analytics_tracking_enabled.map(|b| b.to_string()).unwrap_or_default(),
+    ]
+}
+
+/// One CSV row, every cell neutralised, ending in `\n`.
+pub fn csv_row(fields: &[String; 9]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer
+        .write_record(fields.iter().map(|f| neutralised(f).into_owned()))
+        .expect("writing to memory");
+    writer.into_inner().expect("writing to memory")
+}
+
+/// The header row.
+pub fn csv_header() -> Vec<u8> {
+    csv_row(&CSV_HEADER.map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralising_is_undone_by_restoring() {
+        for cell in [
+            "", "plain", "=1+1", "+1", "-2", "@x", "\tx", "\rx", "'", "''x", "'=x", "a=b",
+        ] {
+            assert_eq!(restored(&neutralised(cell)), cell);
+        }
+        assert_eq!(neutralised("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralised("a-b"), "a-b");
+    }
+}

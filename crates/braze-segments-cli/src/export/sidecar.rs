@@ -1,0 +1,184 @@
+//! The sidecar `FILE.braze-export.json`: which workspace an export file belongs to.
+//!
+//! An export writes it next to its file before the first record. It holds the endpoint, a
+//! fingerprint of the API key — the first 16 bytes of SHA-256(salt ‖ key), in hex, with a
+//! random 16-byte salt stored beside it (never the key) — and the file's format and order.
+//! `--resume` continues a file only when its sidecar names the same endpoint and key, so one
+//! workspace's segments never mix with another's; `--demo` runs are recorded as the endpoint
+//! `demo` (the built-in dataset is the same every run). A file is taken as ours only when it is
+//! a JSON object with `"braze_segments_export": 1`; any other file of that name is never
+//! replaced.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use braze_segments::SortDirection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use super::ExportFormat;
+
+/// The version of the sidecar's layout; also the mark that a sidecar is ours.
+const VERSION: u32 = 1;
+
+/// Where the records come from: the endpoint and the key used to read them.
+pub struct Workspace {
+    /// The endpoint as the client uses it, or `demo` for the built-in stand-in.
+    pub endpoint: String,
+    /// The API key; only its salted fingerprint is ever written.
+    pub key: String,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("endpoint", &self.endpoint)
+            .field("key", &"***")
+            .finish()
+    }
+}
+
+/// What a sidecar holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sidecar {
+    braze_segments_export: u32,
+    pub endpoint: String,
+    key_salt: String,
+    key_sha256: String,
+    pub format: ExportFormat,
+    pub sort: SortDirection,
+}
+
+/// What is at the sidecar's path.
+pub enum Found {
+    Missing,
+    Ours(Sidecar),
+    /// Something else: never replaced. The text says what.
+    NotOurs(String),
+}
+
+/// The sidecar's path: the export file's with `.braze-export.json` added.
+pub fn path_of(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".braze-export.json");
+    PathBuf::from(name)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn fingerprint(salt: &str, key: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(salt.as_bytes())
+        .chain_update(key.as_bytes())
+        .finalize();
+    hex(&digest[..16])
+}
+
+impl Sidecar {
+    /// A new sidecar for an export of `workspace`, with a fresh salt.
+    pub fn new(workspace: &Workspace, format: ExportFormat, sort: SortDirection) -> Self {
+        let key_salt = hex(&rand::random::<[u8; 16]>());
+        Self {
+            braze_segments_export: VERSION,
+            endpoint: workspace.endpoint.clone(),
+            key_sha256: fingerprint(&key_salt, &workspace.key),
+            key_salt,
+            format,
+            sort,
+        }
+    }
+
+    /// Why `workspace` is not the one this export came from, if it is not.
+    pub fn differs_from(&self, workspace: &Workspace) -> Option<String> {
+        if self.endpoint != workspace.endpoint {
+            return Some(format!(
+                "the endpoint differs: the file was exported from {}, this run uses {}",
+                self.endpoint, workspace.endpoint
+            ));
+        }
+        if fingerprint(&self.key_salt, &workspace.key) != self.key_sha256 {
+            return Some("the API key differs from the one the file was exported with".into());
+        }
+        None
+    }
+
+    /// Reads what is at `path`.
+    pub fn find(path: &Path) -> std::io::Result<Found> {
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Missing),
+            Err(e) => return Err(e),
+        };
+        if !meta.is_file() {
+            return Ok(Found::NotOurs("it is not a regular file".into()));
+        }
+        if meta.len() > 64 * 1024 {
+            return Ok(Found::NotOurs("it is larger than any sidecar of ours".into()));
+        }
+        let text = std::fs::read(path)?;
+        let value: Option<serde_json::Value> = serde_json::from_slice(&text).ok();
+        let version = value.as_ref().and_then(|v| v.get("braze_segments_export"));
+        match version.and_then(serde_json::Value::as_u64) {
+            None => Ok(Found::NotOurs("it was not written by braze-segments".into())),
+            Some(v) if v != u64::from(VERSION) => Ok(Found::NotOurs(format!(
+                "it is of another version ({v}) of braze-segments"
+            ))),
+            Some(_) => match serde_json::from_value(value.expect("read above")) {
+                Ok(sidecar) => Ok(Found::Ours(sidecar)),
+                Err(e) => Ok(Found::NotOurs(format!("it cannot be read: {e}"))),
+            },
+        }
+    }
+
+    /// Writes it to `path` whole or not at all (a new file renamed over the old).
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut text = serde_json::to_vec_pretty(self).expect("serializes");
+        text.push(b'\n');
+        let mut temp = path.as_os_str().to_owned();
+        temp.push(format!(".{}.tmp", hex(&rand::random::<[u8; 6]>())));
+        let temp = PathBuf::from(temp);
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .and_then(|mut file| file.write_all(&text).and_then(|()| file.sync_all()))
+            .and_then(|()| std::fs::rename(&temp, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sidecar_tells_another_endpoint_or_key_and_never_holds_the_key() {
+        let here = Workspace {
+            endpoint: "https://rest.iad-01.braze.com".into(),
+            key: "key-0d5c5bd2".into(),
+        };
+        let sidecar = Sidecar::new(&here, ExportFormat::Csv, SortDirection::Desc);
+        assert_eq!(sidecar.differs_from(&here), None);
+        let text = serde_json::to_string(&sidecar).unwrap();
+        assert!(!text.contains("key-0d5c5bd2"), "{text}");
+        let other_key = Workspace {
+            key: "key-other".into(),
+            ..here
+        };
+        assert!(sidecar.differs_from(&other_key).unwrap().contains("key differs"));
+        let elsewhere = Workspace {
+            endpoint: "https://rest.fra-01.braze.eu".into(),
+            key: "key-0d5c5bd2".into(),
+        };
+        assert!(sidecar.differs_from(&elsewhere).unwrap().contains("endpoint differs"));
+        // The same key under another salt gives another fingerprint.
+        let again = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc);
+        let once_more = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc);
+        assert_ne!(again.key_sha256, once_more.key_sha256);
+    }
+}

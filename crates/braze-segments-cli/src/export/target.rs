@@ -1,0 +1,101 @@
+//! The export file itself: only ever a regular file, created without a race, and replaced only
+//! when asked to.
+
+use std::fs::{File, OpenOptions};
+use std::path::Path;
+
+use crate::Failure;
+
+/// What is at the export's path before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    Missing,
+    Regular { len: u64 },
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+pub fn io_failure(path: &Path, what: &str, e: std::io::Error) -> Failure {
+    Failure {
+        code: 1,
+        message: format!("cannot {what} {}: {e}", path.display()),
+    }
+}
+
+fn not_regular(path: &Path, file_type: std::fs::FileType) -> Failure {
+    let what = if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_symlink() {
+        "a dangling link"
+    } else {
+        "a device, FIFO or socket"
+    };
+    usage(format!(
+        "{} is not a regular file ({what}): export writes only to regular files",
+        path.display()
+    ))
+}
+
+/// What is at `path` (following links); anything but a regular file is refused.
+pub fn inspect(path: &Path) -> Result<Existing, Failure> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(Existing::Regular { len: meta.len() }),
+        Ok(meta) => Err(not_regular(path, meta.file_type())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::symlink_metadata(path) {
+            Ok(meta) => Err(not_regular(path, meta.file_type())),
+            Err(_) => Ok(Existing::Missing),
+        },
+        Err(e) => Err(io_failure(path, "read", e)),
+    }
+}
+
+/// Options that never wait on a FIFO (opening one for writing would wait for a reader).
+fn options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options
+}
+
+/// Opens the existing regular file at `path` to read and append, checking what was opened.
+pub fn open_existing(path: &Path) -> Result<File, Failure> {
+    let file = options()
+        .read(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| io_failure(path, "open", e))?;
+    let meta = file.metadata().map_err(|e| io_failure(path, "read", e))?;
+    if !meta.is_file() {
+        return Err(not_regular(path, meta.file_type()));
+    }
+    Ok(file)
+}
+
+/// A new, empty file at `path`; an existing regular file there is emptied (the caller has
+/// made sure that may happen).
+pub fn create(path: &Path, existing: Existing) -> Result<File, Failure> {
+    match existing {
+        Existing::Missing => options()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => usage(format!(
+                    "{} appeared while the export was starting; run it again",
+                    path.display()
+                )),
+                _ => io_failure(path, "create", e),
+            }),
+        Existing::Regular { .. } => {
+            let file = open_existing(path)?;
+            file.set_len(0).map_err(|e| io_failure(path, "empty", e))?;
+            Ok(file)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! What `export` reports about segments it could not write: a segment archived while the export
+//! ran is gone, not failed.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use assert_cmd::Command;
+use common::RunExpecting;
+
+/// A loopback Braze whose list holds `ids`; asking for the details of `archived_on_details`
+/// archives it first (Braze then answers 400 and no longer lists it), as when someone archives
+/// a segment while an export runs; `broken` is answered 400 but stays listed. One request per
+/// connection.
+fn braze_archiving_on_details(ids: &[&str], archived_on_details: &'static str, broken: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let listed = Arc::new(Mutex::new(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+            let param = |name: &str| {
+                target
+                    .split(['?', '&'])
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")).map(str::to_owned))
+            };
+            let (status, body) = if target.starts_with("/segments/list") {
+                let page: usize = param("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+                let listed = listed.lock().unwrap();
+                let segments: Vec<_> = listed
+                    .iter()
+                    .skip(page * 100)
+                    .take(100)
+                    .map(|id| serde_json::json!({"id": id, "name": format!("name of {id}")}))
+                    .collect();
+                (200, serde_json::json!({"message": "success", "segments": segments}))
+            } else {
+                let id = param("segment_id").unwrap_or_default();
+                let mut listed = listed.lock().unwrap();
+                if id == archived_on_details {
+                    listed.retain(|l| *l != id);
+                }
+                if listed.contains(&id) && id != broken {
+                    (
+                        200,
+                        serde_json::json!({"message": "success", "name": format!("name of {id}")}),
+                    )
+                } else {
+                    let message = "segment_id must be a string of the segment api identifier";
+                    (400, serde_json::json!({ "message": message }))
+                }
+            };
+            let body = body.to_string();
+            let reason = if status == 200 { "OK" } else { "Bad Request" };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn a_segment_archived_during_the_export_is_reported_gone_and_the_export_succeeds() {
+    let url = braze_archiving_on_details(&["seg-a", "seg-b", "seg-c"], "seg-b", "");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.jsonl");
+    let (_, stderr) = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", &url)
+        .args(["export", "--out"])
+        .arg(&out)
+        .run_expecting(0);
+    assert!(
+        stderr.contains("export: 2 written, 0 skipped")
+            && stderr.contains("1 gone (archived during the export), 0 failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  gone (archived during the export): seg-b"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("failed:"), "{stderr}");
+    let content = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(content.lines().count(), 2);
+    assert!(!content.contains("seg-b"));
+}
+
+#[test]
+fn a_400_for_a_segment_still_listed_is_a_failure() {
+    let url = braze_archiving_on_details(&["seg-a", "seg-b", "seg-c"], "", "seg-b");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, stderr) = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", &url)
+        .args(["export", "--out"])
+        .arg(dir.path().join("x.jsonl"))
+        .run_expecting(1);
+    assert!(stderr.contains("export: 2 written, 0 skipped"), "{stderr}");
+    assert!(stderr.contains("  failed: seg-b: Braze answered 400"), "{stderr}");
+    assert!(!stderr.contains("gone"), "{stderr}");
+}
