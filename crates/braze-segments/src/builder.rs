@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::budget::{Pacer, RateBudget, WaitBoard};
 use crate::client::{Client, Shared};
 use crate::endpoint::{check_endpoint, endpoint_from_env_value};
 use crate::rate_limit::{Gate, LastSeen, Limiter, RequestQuota};
@@ -33,6 +34,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     quota: Option<RequestQuota>,
+    budget: Option<RateBudget>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     max_body_bytes: Option<usize>,
@@ -47,6 +49,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("quota", &self.quota)
+            .field("budget", &self.budget)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
             .field("max_body_bytes", &self.max_body_bytes)
@@ -95,6 +98,13 @@ impl ClientBuilder {
     /// A client-side quota on requests, shared by every clone of the client.
     pub fn rate_limit(mut self, quota: RequestQuota) -> Self {
         self.quota = Some(quota);
+        self
+    }
+
+    /// How much of Braze's shared budget to spend: a reserve, a share of each window, how long
+    /// bulk jobs wait (default [`RateBudget::use_all`]).
+    pub fn budget(mut self, budget: RateBudget) -> Self {
+        self.budget = Some(budget);
         self
     }
 
@@ -199,12 +209,22 @@ impl ClientBuilder {
             http,
             braze_segments_api::Inner::with_exec(transport.clone()),
         );
+        let retry = self.retry.unwrap_or_default();
+        let budget = self.budget.unwrap_or_default();
         Ok(Client {
+            bulk: false,
             shared: Arc::new(Shared {
                 api,
                 endpoint: base,
                 transport,
-                retry: self.retry.unwrap_or_default(),
+                bulk_retry: RetryPolicy {
+                    max_rate_limit_wait: budget.bulk_wait().max(retry.max_rate_limit_wait),
+                    ..retry.clone()
+                },
+                retry,
+                pacer: budget.share_fraction().map(Pacer::new),
+                budget,
+                waits: WaitBoard::default(),
                 gate: Gate::default(),
                 limiter: self.quota.map(|q| Limiter::direct(q.quota)),
                 last_rate_limit: LastSeen::default(),

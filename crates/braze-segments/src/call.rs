@@ -11,6 +11,7 @@ use rand::Rng as _;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+use crate::budget::{Slot, WaitReason};
 use crate::classify::finish;
 use crate::retry::{decide, Decision, Outcome};
 use crate::transport::{AttemptMeta, ATTEMPT};
@@ -65,15 +66,19 @@ impl Client {
             ratelimit_remaining = tracing::field::Empty,
         );
         let shared = &*self.shared;
-        let policy = &shared.retry;
+        let policy = if self.bulk { &shared.bulk_retry } else { &shared.retry };
         let handle = span.clone();
         async move {
             let span = handle;
-            let started = Instant::now();
+            // For bulk calls, waits for the budget move the start forward: they do not count
+            // against the deadline, which bounds the call's own attempts.
+            let mut started = Instant::now();
             let mut attempts = 0u32;
             let result = loop {
-                if let Err(e) = self.wait_for_budget(started, attempts).await {
-                    break Err(e);
+                match self.wait_for_budget(started, attempts).await {
+                    Ok(waited) if self.bulk => started = shift(started, waited),
+                    Ok(_) => {}
+                    Err(e) => break Err(e),
                 }
                 attempts += 1;
                 // Its own span: recording the number on the call's span again would print every
@@ -125,6 +130,11 @@ impl Client {
                 };
                 tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
                 match decide(policy, &retry_outcome, attempts, started.elapsed()) {
+                    Decision::RetryAfter(wait) if self.bulk => {
+                        self.note_wait(wait, WaitReason::Spent);
+                        tokio::time::sleep(wait).await;
+                        started = shift(started, wait);
+                    }
                     Decision::RetryAfter(wait) => sleep_within(wait, policy.deadline, started).await,
                     Decision::RetryJittered { ceiling } => {
                         let wait = rand::rng().random_range(Duration::ZERO..=ceiling);
@@ -155,33 +165,58 @@ impl Client {
         .await
     }
 
-    /// Waits while the shared gate is closed (a response said nothing remains) and for the
-    /// client-side quota. Fails at once when the gate would hold past the policy's patience.
-    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<(), Error> {
+    /// Waits for the budget: while the shared gate is closed (a response said nothing, or no
+    /// more than the reserve, remains), for this client's paced share, and for the client-side
+    /// quota. Fails at once when the wait would pass the call's patience (the policy's
+    /// `max_rate_limit_wait`, or the budget's bulk wait for [`Client::bulk`] calls). Returns how
+    /// long it waited for the gate and the share.
+    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<Duration, Error> {
         let shared = &*self.shared;
-        let policy = &shared.retry;
+        let policy = if self.bulk { &shared.bulk_retry } else { &shared.retry };
+        let patience = policy.max_rate_limit_wait;
+        let mut waited = Duration::ZERO;
         let wait = shared.gate.wait(SystemTime::now);
         if !wait.is_zero() {
-            let past_deadline = policy
-                .deadline
-                .is_some_and(|d| started.elapsed().saturating_add(wait) >= d);
-            if wait > policy.max_rate_limit_wait || past_deadline {
-                let rate_limit = self.last_rate_limit().unwrap_or_default();
-                return Err(Error::RateLimited {
-                    reset_at: rate_limit.reset_at,
-                    wait: Some(wait),
-                    rate_limit,
-                    message: Some("the rate-limit window is spent (X-RateLimit-Remaining: 0)".into()),
-                });
+            let reason = match self.last_rate_limit().and_then(|r| r.remaining) {
+                Some(0) | None => WaitReason::Spent,
+                Some(_) => WaitReason::Reserve,
+            };
+            let past_deadline = !self.bulk
+                && policy
+                    .deadline
+                    .is_some_and(|d| started.elapsed().saturating_add(wait) >= d);
+            if wait > patience || past_deadline {
+                return Err(self.budget_error(wait, reason));
             }
-            tracing::info!(
-                wait_ms = wait.as_millis() as u64,
-                "rate-limit window spent; waiting for its reset"
-            );
+            self.note_wait(wait, reason);
             tokio::time::sleep(wait).await;
+            waited += wait;
+        }
+        if let Some(pacer) = &shared.pacer {
+            loop {
+                match pacer.slot(SystemTime::now(), Instant::now()) {
+                    Slot::Go => break,
+                    Slot::At(at) => {
+                        let wait = at.saturating_duration_since(Instant::now());
+                        tracing::trace!(wait_ms = wait.as_millis() as u64, "pacing to the budget's share");
+                        tokio::time::sleep_until(at.into()).await;
+                        waited += wait;
+                    }
+                    Slot::Spent(reset) => {
+                        let wait = reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+                        if wait > patience {
+                            return Err(self.budget_error(wait, WaitReason::Share));
+                        }
+                        self.note_wait(wait, WaitReason::Share);
+                        tokio::time::sleep(wait).await;
+                        waited += wait;
+                    }
+                }
+            }
         }
         if let Some(limiter) = &shared.limiter {
             // The quota's wait counts against the deadline like any other.
+            let started = shift(started, waited);
             match policy.deadline.map(|d| d.saturating_sub(started.elapsed())) {
                 Some(left) => {
                     if tokio::time::timeout(left, limiter.until_ready()).await.is_err() {
@@ -194,7 +229,41 @@ impl Client {
                 None => limiter.until_ready().await,
             }
         }
-        Ok(())
+        Ok(waited)
+    }
+
+    /// Says, in the trace and on the wait board, that calls wait `wait` for the budget.
+    fn note_wait(&self, wait: Duration, reason: WaitReason) {
+        let until = SystemTime::now().checked_add(wait);
+        if let Some(until) = until {
+            self.shared.waits.set(until, reason);
+        }
+        let until = until.map(chrono::DateTime::<chrono::Utc>::from);
+        tracing::info!(
+            reason = %reason,
+            wait_ms = wait.as_millis() as u64,
+            until = until.map(|u| u.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).as_deref().unwrap_or("?"),
+            "waiting for Braze's budget"
+        );
+    }
+
+    /// The error of a call that will not wait `wait` for the budget.
+    fn budget_error(&self, wait: Duration, reason: WaitReason) -> Error {
+        let rate_limit = self.last_rate_limit().unwrap_or_default();
+        let message = match reason {
+            WaitReason::Spent => "the rate-limit window is spent (X-RateLimit-Remaining: 0)".to_owned(),
+            WaitReason::Reserve => format!(
+                "the rate-limit window is down to the reserve of {} requests",
+                self.shared.budget.reserve_requests()
+            ),
+            WaitReason::Share => "this client's share of the rate-limit window is used up".to_owned(),
+        };
+        Error::RateLimited {
+            reset_at: rate_limit.reset_at,
+            wait: Some(wait),
+            rate_limit,
+            message: Some(message),
+        }
     }
 
     fn observe(&self, meta: &AttemptMeta) {
@@ -202,11 +271,24 @@ impl Client {
         if rate_limit.is_empty() {
             return;
         }
-        self.shared
-            .gate
-            .observe(rate_limit, || meta.reset_wait(), SystemTime::now);
+        let shared = &*self.shared;
+        shared.gate.observe(
+            rate_limit,
+            shared.budget.reserve_requests(),
+            || meta.reset_wait(),
+            SystemTime::now,
+        );
+        if let Some(pacer) = &shared.pacer {
+            let reset = meta.reset_wait().and_then(|wait| SystemTime::now().checked_add(wait));
+            pacer.observe(rate_limit, reset);
+        }
         self.shared.last_rate_limit.store(rate_limit);
     }
+}
+
+/// `started` moved `by` later (a wait that does not count against the deadline).
+fn shift(started: Instant, by: Duration) -> Instant {
+    started.checked_add(by).unwrap_or(started)
 }
 
 /// Sleeps `wait`, but not past the deadline (the next attempt then times out at once).

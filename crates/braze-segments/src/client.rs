@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::budget::{BudgetWait, Pacer, RateBudget, WaitBoard};
 use crate::builder::ClientBuilder;
 use crate::rate_limit::{Gate, LastSeen, Limiter, RateLimit};
 use crate::retry::RetryPolicy;
@@ -15,6 +16,8 @@ use crate::Error;
 #[derive(Clone)]
 pub struct Client {
     pub(crate) shared: Arc<Shared>,
+    /// Calls of a bulk job: they wait for a spent budget (see [`Client::bulk`]).
+    pub(crate) bulk: bool,
 }
 
 /// What every clone of a client shares. Each setting lives once: the transport's own
@@ -24,6 +27,11 @@ pub(crate) struct Shared {
     pub(crate) transport: Arc<Transport>,
     pub(crate) endpoint: String,
     pub(crate) retry: RetryPolicy,
+    /// `retry` with the budget's bulk patience for 429s, for [`Client::bulk`] calls.
+    pub(crate) bulk_retry: RetryPolicy,
+    pub(crate) budget: RateBudget,
+    pub(crate) pacer: Option<Pacer>,
+    pub(crate) waits: WaitBoard,
     pub(crate) gate: Gate,
     pub(crate) limiter: Option<Limiter>,
     pub(crate) last_rate_limit: LastSeen,
@@ -35,6 +43,8 @@ impl std::fmt::Debug for Client {
             .field("endpoint", &self.shared.endpoint)
             .field("api_key", &"***")
             .field("retry", &self.shared.retry)
+            .field("budget", &self.shared.budget)
+            .field("bulk", &self.bulk)
             .field("max_body_bytes", &self.shared.transport.body_limit)
             .field("quota", &self.shared.limiter.is_some())
             .finish()
@@ -67,5 +77,29 @@ impl Client {
     /// The rate-limit figures of the latest response any clone of this client received.
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
         self.shared.last_rate_limit.load()
+    }
+
+    /// A clone for a bulk job: when the budget is spent (or at the reserve, or this client's
+    /// share is used up), its calls wait for the window's reset — up to
+    /// [`RateBudget::bulk_max_wait`], an hour by default — instead of failing fast, and that
+    /// wait does not count against the retry policy's deadline. Single calls fail fast with
+    /// [`Error::RateLimited`](crate::Error::RateLimited) once the wait would pass the policy's
+    /// `max_rate_limit_wait`. [`export_segments`](Self::export_segments) uses such a clone.
+    pub fn bulk(&self) -> Client {
+        Client {
+            shared: self.shared.clone(),
+            bulk: true,
+        }
+    }
+
+    /// What calls are waiting for, while any clone of this client waits for the budget
+    /// (for progress displays: "waiting for Braze's budget until 14:00").
+    pub fn budget_wait(&self) -> Option<BudgetWait> {
+        self.shared.waits.get(std::time::SystemTime::now())
+    }
+
+    /// The budget this client spends by.
+    pub fn budget(&self) -> &RateBudget {
+        &self.shared.budget
     }
 }

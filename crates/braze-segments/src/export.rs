@@ -361,13 +361,18 @@ impl Client {
     /// Memory: flat apart from one entry per segment id (the id and a pass number). A segment
     /// whose details fail after their retries is yielded as an [`ExportError`] naming it, and
     /// the export goes on; a listing failure ends it.
+    ///
+    /// Budget: an export is a bulk job ([`Client::bulk`]): when the rate-limit budget is spent
+    /// (or down to the reserve, or this client's share is used), it waits for the window's
+    /// reset instead of failing the rest; [`Client::budget_wait`] says until when.
     pub fn export_segments(&self, options: ExportOptions) -> ExportStream {
+        let client = self.bulk();
         ExportStream {
-            client: self.clone(),
+            listing: Listing::Running(Box::pin(client.segments(options.sort))),
+            client,
             sort: options.sort,
             concurrency: options.concurrency.max(1),
             ledger: Ledger::new(options.skip),
-            listing: Listing::Running(Box::pin(self.segments(options.sort))),
             in_flight: FuturesUnordered::new(),
             held: Vec::new(),
             ready: VecDeque::new(),

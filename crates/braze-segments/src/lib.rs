@@ -1,6 +1,7 @@
 #![doc = include_str!("../../../README.md")]
 #![warn(missing_docs)]
 
+mod budget;
 mod builder;
 mod call;
 mod classify;
@@ -16,6 +17,7 @@ mod time;
 mod transport;
 mod types;
 
+pub use budget::{BudgetWait, RateBudget, WaitReason, DEFAULT_BULK_MAX_WAIT};
 pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
 pub use client::Client;
 pub use error::{Error, ErrorDetail};

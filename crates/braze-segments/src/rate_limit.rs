@@ -110,15 +110,17 @@ pub(crate) struct Gate {
 }
 
 impl Gate {
-    /// Records a response's figures: when nothing remains, closes the gate for `reset_wait`
-    /// (the time to the reset, on the server's clock) from the local `now`.
+    /// Records a response's figures: when no more than `reserve` remains (nothing, by
+    /// default), closes the gate for `reset_wait` (the time to the reset, on the server's clock)
+    /// from the local `now`.
     pub(crate) fn observe(
         &self,
         rate_limit: &RateLimit,
+        reserve: u64,
         reset_wait: impl FnOnce() -> Option<Duration>,
         now: impl FnOnce() -> SystemTime,
     ) {
-        if rate_limit.remaining != Some(0) {
+        if rate_limit.remaining.is_none_or(|left| left > reserve) {
             return;
         }
         let Some(until) = reset_wait().and_then(|wait| now().checked_add(wait)) else {
@@ -329,14 +331,14 @@ mod tests {
             remaining: Some(3),
             reset_at: reset,
         };
-        gate.observe(&rl, || rl.reset_after(now), || now);
+        gate.observe(&rl, 0, || rl.reset_after(now), || now);
         assert_eq!(gate.wait(|| now), Duration::ZERO);
         let rl = RateLimit {
             limit: Some(10),
             remaining: Some(0),
             reset_at: reset,
         };
-        gate.observe(&rl, || rl.reset_after(now), || now);
+        gate.observe(&rl, 0, || rl.reset_after(now), || now);
         assert_eq!(gate.wait(|| now), Duration::from_secs(10));
         assert_eq!(gate.wait(|| now + Duration::from_secs(4)), Duration::from_secs(6));
         assert_eq!(gate.wait(|| now + Duration::from_secs(10)), Duration::ZERO);
@@ -345,7 +347,7 @@ mod tests {
             remaining: Some(0),
             reset_at: None,
         };
-        gate.observe(&rl, || rl.reset_after(now), || now);
+        gate.observe(&rl, 0, || rl.reset_after(now), || now);
         assert_eq!(gate.wait(|| now), Duration::ZERO, "no reset time: nothing to wait for");
     }
 
@@ -367,7 +369,7 @@ mod tests {
             "on our clock it looks past"
         );
         let gate = Gate::default();
-        gate.observe(&rl, || rl.reset_after(server_date(&h).unwrap()), || local);
+        gate.observe(&rl, 0, || rl.reset_after(server_date(&h).unwrap()), || local);
         assert_eq!(gate.wait(|| local), Duration::from_secs(10));
         // ... and an hour ahead: on our clock the reset looks an hour and 10 s away.
         let server = local + Duration::from_secs(3600);
@@ -407,7 +409,7 @@ mod tests {
             remaining: Some(0),
             ..RateLimit::default()
         };
-        gate.observe(&rl, || Some(Duration::MAX), || SystemTime::now());
+        gate.observe(&rl, 0, || Some(Duration::MAX), || SystemTime::now());
         assert_eq!(
             gate.wait(SystemTime::now),
             Duration::ZERO,
