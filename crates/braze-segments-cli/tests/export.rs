@@ -438,6 +438,10 @@ fn every_command_works_with_demo() {
 
 #[test]
 fn csv_cells_a_spreadsheet_would_run_are_neutralised_and_jsonl_keeps_them_verbatim() {
+    let stand_in = StandIn::start(MockConfig {
+        segments: 2,
+        ..no_rate_limit()
+    });
     let names = [
         "=HYPERLINK(\"http://x\")",
         "+1",
@@ -448,37 +452,12 @@ fn csv_cells_a_spreadsheet_would_run_are_neutralised_and_jsonl_keeps_them_verbat
         "'quoted already",
         "plain, with a comma",
     ];
-    // The last id starts like a formula too: ids are neutralised alike, and resume reads them back.
-    let ids: Vec<String> = (0..names.len() - 1)
-        .map(|i| format!("f-{i}"))
-        .chain(["@9".to_owned()])
-        .collect();
-    let server = httpmock::MockServer::start();
-    let listed: Vec<_> = ids
+    let created: Vec<(String, &str)> = names
         .iter()
-        .zip(names)
-        .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
+        .map(|name| (stand_in.braze().create_segment(name), *name))
         .collect();
-    server.mock(|when, then| {
-        when.path("/segments/list");
-        then.status(200)
-            .json_body(serde_json::json!({"message": "success", "segments": listed}));
-    });
-    for (id, name) in ids.iter().zip(names) {
-        server.mock(|when, then| {
-            when.path("/segments/details").query_param("segment_id", id);
-            then.status(200).json_body(serde_json::json!({
-                "message": "success", "name": name, "description": name, "tags": [name]
-            }));
-        });
-    }
-    let cli = || {
-        let mut cmd = Command::cargo_bin("braze-segments").unwrap();
-        cmd.env_clear()
-            .env("BRAZE_API_KEY", "k")
-            .env("BRAZE_REST_ENDPOINT", server.base_url());
-        cmd
-    };
+    // A leading `'` marks a neutralised cell; one already there is doubled, so reading back is
+    // dropping one.
     let neutral = |s: &str| {
         if s.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
             format!("'{s}")
@@ -488,18 +467,17 @@ fn csv_cells_a_spreadsheet_would_run_are_neutralised_and_jsonl_keeps_them_verbat
     };
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("formulas.csv");
-    cli()
+    stand_in
+        .cli()
         .args(["export", "--format", "csv", "--out"])
         .arg(&csv_path)
         .assert()
         .success();
     let rows = csv_rows(&csv_path);
-    assert_eq!(rows.len(), names.len());
-    for (id, name) in ids.iter().zip(names) {
-        let row = rows.iter().find(|r| r[0] == neutral(id)).unwrap();
-        assert_eq!(&row[1], neutral(name), "name");
-        assert_eq!(&row[2], neutral(name), "description");
-        assert_eq!(&row[4], neutral(name), "tags");
+    assert_eq!(rows.len(), names.len() + 2);
+    for (id, name) in &created {
+        let row = rows.iter().find(|r| r[0] == **id).unwrap();
+        assert_eq!(&row[1], neutral(name), "{name:?}");
     }
 
     // Resume reads such a file back: the torn last row is dropped, no segment comes twice.
@@ -507,26 +485,32 @@ fn csv_cells_a_spreadsheet_would_run_are_neutralised_and_jsonl_keeps_them_verbat
     let body = &bytes[..bytes.len() - 1];
     let last_row = body.iter().rposition(|b| *b == b'\n').unwrap() + 1;
     std::fs::write(&csv_path, &bytes[..last_row + (bytes.len() - last_row) / 2]).unwrap();
-    cli()
-        .args(["export", "--resume", "--format", "csv", "--out"])
+    stand_in
+        .cli()
+        .args(["export", "--resume", "--out"])
         .arg(&csv_path)
         .assert()
         .success();
-    let mut got: Vec<String> = csv_rows(&csv_path).iter().map(|r| r[0].to_owned()).collect();
-    got.sort();
-    let mut expected: Vec<String> = ids.iter().map(|id| neutral(id)).collect();
-    expected.sort();
-    assert_eq!(got, expected, "every segment once");
+    let ids: Vec<String> = csv_rows(&csv_path).iter().map(|r| r[0].to_owned()).collect();
+    assert_exactly_once(&ids, &stand_in);
 
     let jsonl_path = dir.path().join("formulas.jsonl");
-    cli().args(["export", "--out"]).arg(&jsonl_path).assert().success();
+    stand_in
+        .cli()
+        .args(["export", "--out"])
+        .arg(&jsonl_path)
+        .assert()
+        .success();
     let content = std::fs::read_to_string(&jsonl_path).unwrap();
-    for line in content.lines() {
-        let record: SegmentRecord = serde_json::from_str(line).unwrap();
-        let i = ids.iter().position(|id| *id == record.summary.id).unwrap();
+    for (id, name) in &created {
+        let record: SegmentRecord = content
+            .lines()
+            .map(|line| serde_json::from_str::<SegmentRecord>(line).unwrap())
+            .find(|r| r.summary.id == *id)
+            .unwrap();
         assert_eq!(
             record.details.name.as_deref(),
-            Some(names[i]),
+            Some(*name),
             "JSONL keeps the data verbatim"
         );
     }

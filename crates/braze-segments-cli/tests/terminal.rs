@@ -106,6 +106,24 @@ fn server_text_reaches_the_terminal_with_control_characters_escaped() {
     assert!(stderr.contains("failed: bad\\u{1b}[8m: "), "{stderr}");
 }
 
+#[test]
+fn a_stand_in_segment_named_with_control_characters_is_shown_inert() {
+    let stand_in = StandIn::start(MockConfig {
+        segments: 3,
+        ..no_rate_limit()
+    });
+    let id = stand_in.braze().create_segment(EVIL_NAME);
+    let (stdout, _) = stand_in.cli().args(["details", &id]).run_expecting(0);
+    assert_inert(&stdout);
+    assert!(
+        stdout.starts_with("red\\u{1b}[31m bell\\u{7}\\nerror: FAKE LINE\n"),
+        "{stdout}"
+    );
+    let (stdout, _) = stand_in.cli().args(["list"]).run_expecting(0);
+    assert_inert(&stdout);
+    assert_eq!(stdout.lines().count(), 5, "a header and four rows: {stdout}");
+}
+
 /// A pipe whose reader is already gone: every write to it fails with "broken pipe".
 fn abandoned_pipe() -> Stdio {
     let (reader, writer) = std::io::pipe().unwrap();
