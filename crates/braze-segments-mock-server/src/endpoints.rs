@@ -1,0 +1,129 @@
+//! The three endpoints' answers, for a request already authenticated and within budget.
+
+use std::collections::HashMap;
+
+use braze_segments_api::types;
+use chrono::{DateTime, SecondsFormat, Utc};
+use hyper::StatusCode;
+
+use crate::dates::{days_ending_on, parse_loose_date};
+use crate::reply::{self, json, Reply};
+use crate::store::Dataset;
+use crate::PAGE_SIZE;
+
+/// The request's query, decoded.
+pub(crate) type Query = HashMap<String, String>;
+
+/// `GET /segments/list`: 100 a page by creation time, archived segments left out.
+pub(crate) fn list(dataset: &Dataset, query: &Query) -> Reply {
+    let page = match query.get("page").map(String::as_str) {
+        None => 0,
+        // A page number past any dataset is simply an empty page.
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p.parse::<u64>().unwrap_or(u64::MAX),
+        Some(_) => return reply::error(StatusCode::BAD_REQUEST, "page must be a non-negative integer"),
+    };
+    let descending = match query.get("sort_direction").map(String::as_str) {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(_) => return reply::error(StatusCode::BAD_REQUEST, "sort_direction must be asc or desc"),
+    };
+    dataset.run_page_actions(page);
+    let live = dataset.read();
+    let total = live.segments.len();
+    let start = usize::try_from(page)
+        .ok()
+        .and_then(|p| p.checked_mul(PAGE_SIZE))
+        .unwrap_or(usize::MAX)
+        .min(total);
+    let end = start.saturating_add(PAGE_SIZE).min(total);
+    let segments = (start..end)
+        .map(|i| if descending { total - 1 - i } else { i })
+        .map(|i| {
+            let s = &live.segments[i];
+            types::SegmentSummary {
+                id: Some(s.id.clone()),
+                name: Some(s.name.clone()),
+                analytics_tracking_enabled: Some(s.analytics_tracking_enabled),
+                tags: Some(s.tags.clone()),
+                extra: Default::default(),
+            }
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        &types::SegmentList {
+            message: "success".into(),
+            segments: Some(segments),
+            extra: Default::default(),
+        },
+    )
+}
+
+/// Braze's answer to an id it does not know (or no longer lists).
+fn unknown_segment() -> Reply {
+    reply::error(
+        StatusCode::BAD_REQUEST,
+        "segment_id must be a string of the Segment api identifier",
+    )
+}
+
+/// `GET /segments/details`.
+pub(crate) fn details(dataset: &Dataset, query: &Query) -> Reply {
+    let live = dataset.read();
+    let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
+        return unknown_segment();
+    };
+    json(
+        StatusCode::OK,
+        &types::SegmentDetails {
+            message: "success".into(),
+            created_at: Some(timestamp(segment.created_at)),
+            updated_at: Some(timestamp(segment.updated_at)),
+            name: Some(segment.name.clone()),
+            description: Some(segment.description.clone()),
+            text_description: segment.text_description.clone(),
+            tags: Some(segment.tags.clone()),
+            teams: Some(segment.teams.iter().cloned().map(Some).collect()),
+            extra: Default::default(),
+        },
+    )
+}
+
+/// A time as RFC 3339 in UTC with `Z`, as chrono writes it.
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// `GET /segments/data_series`: one point a day for `length` days ending on `ending_at`'s day.
+pub(crate) fn data_series(dataset: &Dataset, query: &Query) -> Reply {
+    let live = dataset.read();
+    let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
+        return unknown_segment();
+    };
+    let length = match query.get("length").map(|l| l.parse::<u8>()) {
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        _ => return reply::error(StatusCode::BAD_REQUEST, "length must be an integer from 1 to 100"),
+    };
+    let end = match query.get("ending_at") {
+        None => Utc::now().date_naive(),
+        Some(text) => match parse_loose_date(text) {
+            Some(date) => date,
+            None => return reply::error(StatusCode::BAD_REQUEST, "ending_at must be an ISO 8601 date"),
+        },
+    };
+    let data = days_ending_on(end, length)
+        .map(|day| types::DataPoint {
+            time: Some(day.format("%Y-%m-%d").to_string()),
+            size: Some(segment.size_on(day)),
+            extra: Default::default(),
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        &types::SegmentDataSeries {
+            message: "success".into(),
+            data: Some(data),
+            extra: Default::default(),
+        },
+    )
+}
