@@ -211,15 +211,22 @@ fn resume(workspace: &Workspace, args: &ExportArgs<'_>, found: Found) -> Result<
             sidecar::path_of(args.out).display()
         )));
     };
+    let name = |v: &dyn std::fmt::Debug| format!("{v:?}").to_lowercase();
     let differs = sidecar.differs_from(workspace).or_else(|| {
-        let format = args
-            .format
-            .filter(|f| *f != sidecar.format)
-            .map(|_| format!("the format differs: the file is {:?}", sidecar.format).to_lowercase());
-        let sort = args
-            .sort
-            .filter(|s| *s != sidecar.sort)
-            .map(|_| format!("the order differs: the file was listed {:?}", sidecar.sort).to_lowercase());
+        let format = args.format.filter(|f| *f != sidecar.format).map(|f| {
+            format!(
+                "the format differs: the file is {}, this run asks for {} (leave out --format to continue it as it is)",
+                name(&sidecar.format),
+                name(&f)
+            )
+        });
+        let sort = args.sort.filter(|s| *s != sidecar.sort).map(|s| {
+            format!(
+                "the order differs: the file was listed {}, this run asks for {} (leave out --sort to continue it as it is)",
+                name(&sidecar.sort),
+                name(&s)
+            )
+        });
         format.or(sort)
     });
     if let Some(why) = differs {
