@@ -1,4 +1,6 @@
-//! Generates the typed httpmock helpers from `openapi/braze-segments.yaml` into `OUT_DIR/httpmock.rs`.
+//! Generates the typed httpmock helpers from this crate's copy of the spec,
+//! `openapi/braze-segments.yaml` (kept identical to the workspace's by `cargo xtask generate`),
+//! into `OUT_DIR/httpmock.rs`.
 fn main() {
     braze_segments_codegen::build_script(braze_segments_codegen::Part::Httpmock);
 }

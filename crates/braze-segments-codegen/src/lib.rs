@@ -184,10 +184,17 @@ pub enum Part {
     Httpmock,
 }
 
-/// The whole body of a generated crate's `build.rs`: generates `part` from the workspace's
-/// spec (`../../openapi/braze-segments.yaml` from the crate), writes it to `OUT_DIR`, and tells
-/// cargo to rerun when the spec changes. On failure it prints the reason and exits non-zero,
-/// which is how a build script fails.
+/// Where a generated crate keeps its copy of the spec, relative to its own directory. The same
+/// path as the workspace's master copy relative to the workspace root, so generated headers name
+/// one path. Each generated crate carries its own copy so that its package is self-contained
+/// (`cargo package` ships only the crate's directory); `cargo xtask generate` writes the copies
+/// from the master and `cargo xtask check` fails when one differs.
+pub const PACKAGE_SPEC: &str = "openapi/braze-segments.yaml";
+
+/// The whole body of a generated crate's `build.rs`: generates `part` from the crate's own copy
+/// of the spec ([`PACKAGE_SPEC`]), writes it to `OUT_DIR`, and tells cargo to rerun when that
+/// copy changes. On failure it prints the reason and exits non-zero, which is how a build
+/// script fails.
 pub fn build_script(part: Part) {
     let env = |name: &str| {
         std::env::var_os(name).map(std::path::PathBuf::from).unwrap_or_else(|| {
@@ -195,9 +202,9 @@ pub fn build_script(part: Part) {
             std::process::exit(1)
         })
     };
-    let spec = env("CARGO_MANIFEST_DIR").join("../../openapi/braze-segments.yaml");
+    let spec = env("CARGO_MANIFEST_DIR").join(PACKAGE_SPEC);
     println!("cargo:rerun-if-changed={}", spec.display());
-    let generated = generate(&spec, "openapi/braze-segments.yaml").unwrap_or_else(|e| {
+    let generated = generate(&spec, PACKAGE_SPEC).unwrap_or_else(|e| {
         eprintln!("error: {e}");
         std::process::exit(1)
     });
