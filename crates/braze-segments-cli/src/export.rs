@@ -98,7 +98,21 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
     let mut written = 0u64;
     let (mut failed, mut gone) = (Vec::new(), Vec::new());
     let mut listing_failed = None;
-    while let Some(item) = stream.next().await {
+    // A tick keeps the progress moving while no record arrives (a wait for Braze's budget).
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let item = tokio::select! {
+            item = stream.next() => match item {
+                Some(item) => item,
+                None => break,
+            },
+            _ = tick.tick() => {
+                let settled = written + (failed.len() + gone.len()) as u64;
+                progress.update(settled, stream.listed() - stream.skipped(), started, client.budget_wait());
+                continue;
+            }
+        };
         match item {
             Ok(record) => {
                 let bytes = match format {
@@ -118,7 +132,12 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
             }
         }
         let settled = written + (failed.len() + gone.len()) as u64;
-        progress.update(settled, stream.listed() - stream.skipped(), started);
+        progress.update(
+            settled,
+            stream.listed() - stream.skipped(),
+            started,
+            client.budget_wait(),
+        );
     }
     progress.finish();
 

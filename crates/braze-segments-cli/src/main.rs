@@ -39,6 +39,15 @@ struct Cli {
     #[arg(long, global = true, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]
     max_attempts: u32,
 
+    /// Leave this many requests of each rate-limit window to the workspace's other
+    /// integrations: once Braze says no more than N remain, wait for the window's reset.
+    #[arg(long, global = true, value_name = "N")]
+    reserve: Option<u64>,
+
+    /// Spend at most this fraction (0 < F ≤ 1) of each rate-limit window, paced evenly.
+    #[arg(long, global = true, value_name = "F", value_parser = parse_share)]
+    budget_share: Option<f64>,
+
     /// More logging on stderr: -v for calls, -vv for attempts and retries.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -214,6 +223,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let client = Client::builder()
             .api_key(braze.api_key())
             .endpoint(braze.url())
+            .retry(retry_policy(&cli))
+            .budget(budget(&cli))
             .build()?;
         // Every demo serves the same dataset from a new port: one workspace for resuming.
         let workspace = export::Workspace {
@@ -256,6 +267,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+fn parse_share(text: &str) -> Result<f64, String> {
+    let share: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    braze_segments::RateBudget::use_all()
+        .share(share)
+        .map(|_| share)
+        .map_err(|_| format!("{text} is not a fraction: give 0 < F ≤ 1, e.g. 0.25"))
+}
+
+/// The budget from --reserve and --budget-share.
+fn budget(cli: &Cli) -> braze_segments::RateBudget {
+    let budget = braze_segments::RateBudget::use_all().reserve(cli.reserve.unwrap_or(0));
+    match cli.budget_share {
+        // Checked by clap already.
+        Some(share) => budget.clone().share(share).unwrap_or(budget),
+        None => budget,
+    }
+}
+
 fn retry_policy(cli: &Cli) -> braze_segments::RetryPolicy {
     braze_segments::RetryPolicy {
         max_attempts: cli.max_attempts,
@@ -276,6 +305,7 @@ fn configured_client(cli: &Cli) -> Result<(Client, export::Workspace), Failure> 
     };
     let builder = Client::builder()
         .retry(retry_policy(cli))
+        .budget(budget(cli))
         .from_lookup(lookup)
         .map_err(|e| {
             let mut failure = Failure::from(e);
