@@ -220,6 +220,7 @@ impl Pacer {
                 let next = sent + PROBE_SPACING;
                 if next > instant {
                     s.probe_sent = Some(next);
+                    s.used += 1;
                     return Slot::At(next);
                 }
             }
@@ -231,9 +232,11 @@ impl Pacer {
         if s.used >= allowed {
             return Slot::Spent(reset);
         }
-        let left = reset.duration_since(now).unwrap_or(Duration::ZERO);
-        let interval = left / u32::try_from(allowed - s.used).unwrap_or(u32::MAX);
         let at = s.next.map_or(instant, |next| next.max(instant));
+        // Spread what is left of the share evenly over what is left of the window after `at`.
+        let ahead = at.saturating_duration_since(instant);
+        let left = reset.duration_since(now).unwrap_or(Duration::ZERO).saturating_sub(ahead);
+        let interval = left / u32::try_from(allowed - s.used).unwrap_or(u32::MAX);
         s.next = at.checked_add(interval);
         s.used += 1;
         if at > instant {

@@ -409,7 +409,7 @@ mod tests {
             remaining: Some(0),
             ..RateLimit::default()
         };
-        gate.observe(&rl, 0, || Some(Duration::MAX), || SystemTime::now());
+        gate.observe(&rl, 0, || Some(Duration::MAX), SystemTime::now);
         assert_eq!(
             gate.wait(SystemTime::now),
             Duration::ZERO,
