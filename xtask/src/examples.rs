@@ -27,13 +27,18 @@ fn decode_as(schema: &str, value: &Value) -> Option<Result<(), String>> {
     })
 }
 
-/// Decodes every `example` and `examples.*.value` of every response (and of every component
-/// schema) into its generated type; each failure is a problem naming the example and the JSON
-/// path that failed.
-pub fn check_examples(spec: &Value) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut examples: Vec<(String, String, &Value)> = Vec::new(); // (where, schema name, value)
+/// An example of the spec: where it is, the component schema it is an example of, its value.
+pub(crate) struct Example<'a> {
+    pub at: String,
+    pub schema: String,
+    pub value: &'a Value,
+}
 
+/// Every `example` and `examples.*.value` of every response, and every component schema's
+/// `example`; and a problem for each response whose examples cannot be checked.
+pub(crate) fn collect_examples(spec: &Value) -> (Vec<Example<'_>>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut examples = Vec::new();
     let paths = spec.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
         let item = follow(spec, item);
@@ -45,16 +50,11 @@ pub fn check_examples(spec: &Value) -> Vec<Problem> {
                 let content = response.get("content").and_then(Value::as_object);
                 for (media_type, media) in content.into_iter().flatten() {
                     let at = format!("{} {path} → {status} ({media_type})", method.to_uppercase());
-                    let schema = media.get("schema");
-                    let named = schema
-                        .and_then(|s| s.get("$ref"))
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"));
                     let found = media_examples(media);
                     if found.is_empty() {
                         continue;
                     }
-                    let Some(name) = named else {
+                    let Some(name) = media.get("schema").and_then(component_name) else {
                         problems.push(Problem {
                             check: "example",
                             message: format!("{SPEC}: {at} has examples but an inline schema"),
@@ -63,7 +63,11 @@ pub fn check_examples(spec: &Value) -> Vec<Problem> {
                         continue;
                     };
                     for (label, value) in found {
-                        examples.push((format!("{at} example {label}"), name.to_owned(), value));
+                        examples.push(Example {
+                            at: format!("{at} example {label}"),
+                            schema: name.to_owned(),
+                            value,
+                        });
                     }
                 }
             }
@@ -71,6 +75,31 @@ pub fn check_examples(spec: &Value) -> Vec<Problem> {
     }
     let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
     for (name, schema) in schemas.into_iter().flatten() {
+        if let Some(value) = schema.get("example") {
+            examples.push(Example {
+                at: format!("components.schemas.{name}.example"),
+                schema: name.clone(),
+                value,
+            });
+        }
+    }
+    (examples, problems)
+}
+
+/// The component a `$ref` names, for a schema that is one.
+pub(crate) fn component_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+}
+
+/// Decodes every example into its generated type; each failure is a problem naming the example
+/// and the JSON path that failed.
+pub fn check_examples(spec: &Value) -> Vec<Problem> {
+    let (examples, mut problems) = collect_examples(spec);
+    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
+    for name in schemas.into_iter().flatten().map(|(name, _)| name) {
         if decode_as(name, &Value::Null).is_none() {
             problems.push(Problem {
                 check: "example",
@@ -78,17 +107,13 @@ pub fn check_examples(spec: &Value) -> Vec<Problem> {
                 fix: format!("add `\"{name}\" => decode::<types::{name}>(value)` to xtask/src/examples.rs"),
             });
         }
-        if let Some(example) = schema.get("example") {
-            examples.push((format!("components.schemas.{name}.example"), name.clone(), example));
-        }
     }
-
-    for (at, name, value) in examples {
-        if let Some(Err(e)) = decode_as(&name, value) {
+    for Example { at, schema, value } in examples {
+        if let Some(Err(e)) = decode_as(&schema, value) {
             problems.push(Problem {
                 check: "example",
-                message: format!("{SPEC}: {at} does not decode into types::{name}: {e}"),
-                fix: format!("correct the example (or the schema `{name}`, then `cargo xtask generate`)"),
+                message: format!("{SPEC}: {at} does not decode into types::{schema}: {e}"),
+                fix: format!("correct the example (or the schema `{schema}`, then `cargo xtask generate`)"),
             });
         }
     }

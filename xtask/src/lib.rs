@@ -4,13 +4,25 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod decode_path;
+mod enums;
 mod examples;
+mod expected;
+mod exposed;
 mod lint;
-mod sdk_schema;
+mod params;
+mod schemas;
+mod servers;
+mod shape;
+mod variants;
 
+pub use decode_path::check_decode_paths;
+pub use enums::check_enums;
 pub use examples::check_examples;
 pub use lint::lint_spec;
-pub use sdk_schema::check_sdk_schemas;
+pub use params::check_params;
+pub use schemas::check_sdk_schemas;
+pub use servers::{check_instance_texts, check_servers};
 
 /// The spec, relative to the workspace root.
 pub const SPEC: &str = "openapi/braze-segments.yaml";
@@ -33,7 +45,8 @@ pub fn workspace_root() -> PathBuf {
 /// One failed check: what is wrong, and what fixes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// Which check failed (`spec`, `lint`, `example`, `snapshot`, `sdk-schema`).
+    /// Which check failed (`spec`, `lint`, `example`, `sdk-schema`, `decode-path`, `enum`,
+    /// `parameter`, `instances`, `snapshot`).
     pub check: &'static str,
     /// What is wrong; may span lines (a diff).
     pub message: String,
@@ -109,7 +122,9 @@ pub fn check_snapshots(root: &Path) -> Vec<Problem> {
 }
 
 /// Every check `cargo xtask check` runs, in order: spec parses, lint rules, examples decode,
-/// the SDK's types cover the spec's schemas, snapshots are fresh.
+/// the SDK's types match the spec's schemas both ways, responses survive the SDK's decode path,
+/// enums, parameter limits and servers match the SDK, hand-typed instance names are real,
+/// snapshots are fresh.
 pub fn check_all(root: &Path) -> Vec<Problem> {
     let spec_path = root.join(SPEC);
     if let Err(e) = braze_segments_codegen::load_spec(&spec_path) {
@@ -135,6 +150,11 @@ pub fn check_all(root: &Path) -> Vec<Problem> {
     let mut problems = lint_spec(&raw);
     problems.extend(check_examples(&raw));
     problems.extend(check_sdk_schemas(&raw));
+    problems.extend(check_decode_paths(&raw));
+    problems.extend(check_enums(&raw));
+    problems.extend(check_params(&raw));
+    problems.extend(check_servers(&raw));
+    problems.extend(check_instance_texts(root));
     problems.extend(check_snapshots(root));
     problems
 }
