@@ -172,6 +172,7 @@ impl ClientBuilder {
             Some(client) => client,
             None => {
                 let origin = Origin::of(&url);
+                crate::tls::before_building_http_client();
                 let mut http = reqwest::Client::builder();
                 if url.scheme() == "http" {
                     // Plain http (loopback only) never goes through a proxy: the request, key

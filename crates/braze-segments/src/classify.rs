@@ -152,7 +152,7 @@ fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error 
             attempts,
         };
     }
-    if let Some(message) = certificate_problem(&e) {
+    if let Some(message) = crate::tls::certificate_problem(&e) {
         return Error::Tls {
             message,
             source: Box::new(e),
@@ -172,55 +172,6 @@ fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error 
         message: format!("{message}: {e}"),
         source: Box::new(e),
     }
-}
-
-/// What is wrong with the server's certificate and how to fix it, when rustls refused it.
-/// Found by the error's type, not its text.
-fn certificate_problem(e: &reqwest::Error) -> Option<String> {
-    use rustls::CertificateError as C;
-    const TRUST_A_CA: &str = "to trust a private CA, add it to the system's certificate store, or pass \
-        ClientBuilder::http_client a reqwest::Client built with .add_root_certificate(…)";
-    let cause = rustls_error(e)?;
-    let (what, fix) = match cause {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature) => (
-            "it is not signed by a certificate authority this client trusts",
-            TRUST_A_CA,
-        ),
-        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => (
-            "it is not valid for the endpoint's host name",
-            "check the endpoint's host, or have the server present a certificate for it",
-        ),
-        rustls::Error::InvalidCertificate(
-            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
-        ) => (
-            "it has expired or is not valid yet",
-            "renew the server's certificate, or check this machine's clock",
-        ),
-        rustls::Error::InvalidCertificate(_)
-        | rustls::Error::InvalidCertRevocationList(_)
-        | rustls::Error::NoCertificatesPresented
-        | rustls::Error::UnsupportedNameType => ("it was refused", TRUST_A_CA),
-        _ => return None,
-    };
-    Some(format!(
-        "the server's certificate is not trusted: {what} ({cause}); {fix}"
-    ))
-}
-
-/// The rustls error somewhere in `error`'s chain. An `io::Error`'s `source()` skips the error
-/// it wraps, so each one met is opened with `get_ref`.
-fn rustls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-    let mut next = Some(error);
-    while let Some(e) = next {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        next = match e.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => e.source(),
-        };
-    }
-    None
 }
 
 /// Re-decodes a body that failed, to name the JSON path that failed.

@@ -14,6 +14,7 @@ mod operations;
 mod rate_limit;
 pub mod retry;
 mod time;
+mod tls;
 mod transport;
 mod types;
 
