@@ -14,6 +14,7 @@ mod params;
 mod schemas;
 mod servers;
 mod shape;
+mod spec_copies;
 mod variants;
 
 pub use decode_path::check_decode_paths;
@@ -23,6 +24,7 @@ pub use lint::lint_spec;
 pub use params::check_params;
 pub use schemas::check_sdk_schemas;
 pub use servers::{check_instance_texts, check_servers};
+pub use spec_copies::{check_spec_copies, spec_copies, write_spec_copies};
 
 /// The spec, relative to the workspace root.
 pub const SPEC: &str = "openapi/braze-segments.yaml";
@@ -46,7 +48,7 @@ pub fn workspace_root() -> PathBuf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Which check failed (`spec`, `lint`, `example`, `sdk-schema`, `decode-path`, `enum`,
-    /// `parameter`, `instances`, `snapshot`).
+    /// `parameter`, `instances`, `spec-copy`, `snapshot`).
     pub check: &'static str,
     /// What is wrong; may span lines (a diff).
     pub message: String,
@@ -60,7 +62,8 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Writes both snapshots from the spec under `root`. Returns the files it changed.
+/// Writes both snapshots from the spec under `root`, then the generated crates' copies of the
+/// spec ([`write_spec_copies`]). Returns the files it changed.
 pub fn generate(root: &Path) -> Result<Vec<PathBuf>, String> {
     let generated = braze_segments_codegen::generate(&root.join(SPEC), SPEC).map_err(|e| e.to_string())?;
     let mut changed = Vec::new();
@@ -78,6 +81,7 @@ pub fn generate(root: &Path) -> Result<Vec<PathBuf>, String> {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         changed.push(PathBuf::from(rel));
     }
+    changed.extend(write_spec_copies(root)?);
     Ok(changed)
 }
 
@@ -155,6 +159,7 @@ pub fn check_all(root: &Path) -> Vec<Problem> {
     problems.extend(check_params(&raw));
     problems.extend(check_servers(&raw));
     problems.extend(check_instance_texts(root));
+    problems.extend(check_spec_copies(root));
     problems.extend(check_snapshots(root));
     problems
 }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <generate|check|bench>
 
-  generate   write crates/*/generated/*.rs from openapi/braze-segments.yaml
+  generate   write crates/*/generated/*.rs from openapi/braze-segments.yaml, and copy the spec
+             into the generated crates (crates/*/openapi/, what their packages build from)
   check      lint the spec, decode its examples, check the SDK matches the spec (types both
              ways, decode path, enums, parameter limits, servers, instance names),
              compare the snapshots with fresh generation

@@ -6,14 +6,16 @@ use std::path::Path;
 
 use xtask::{check_all, CLIENT_SNAPSHOT, HTTPMOCK_SNAPSHOT, SPEC};
 
-/// A temporary workspace holding copies of the spec, both snapshots and the README.
+/// A temporary workspace holding copies of the spec, both snapshots, the README and the
+/// generated crates' copies of the spec.
 pub fn copy_of_workspace() -> tempfile::TempDir {
     let real = xtask::workspace_root();
     let tmp = tempfile::tempdir().unwrap();
-    for rel in [SPEC, CLIENT_SNAPSHOT, HTTPMOCK_SNAPSHOT, "README.md"] {
-        let to = tmp.path().join(rel);
+    let files = [SPEC, CLIENT_SNAPSHOT, HTTPMOCK_SNAPSHOT, "README.md"].map(String::from);
+    for rel in files.into_iter().chain(xtask::spec_copies()) {
+        let to = tmp.path().join(&rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(real.join(rel), to).unwrap();
+        std::fs::copy(real.join(&rel), to).unwrap();
     }
     tmp
 }
