@@ -17,17 +17,32 @@ pub(crate) struct Spent {
     pub(crate) reset: u64,
 }
 
+/// What one window of the budget saw, for tests that check how clients share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BudgetWindow {
+    /// When the window started, in seconds since the epoch.
+    pub start: u64,
+    /// Requests it let through (so the lowest `X-RateLimit-Remaining` it sent was the limit
+    /// minus this).
+    pub spent: u64,
+    /// Requests it refused with 429.
+    pub refused: u64,
+}
+
+/// The windows kept for [`Budget::windows`]: the latest ones, so memory stays bounded.
+const WINDOWS_KEPT: usize = 1024;
+
 pub(crate) struct Budget {
     config: RateLimitConfig,
-    /// (window start, requests spent in it).
-    used: Mutex<(u64, u64)>,
+    /// The current window, then the ones before it (newest last, at most [`WINDOWS_KEPT`]).
+    windows: Mutex<std::collections::VecDeque<BudgetWindow>>,
 }
 
 impl Budget {
     pub(crate) fn new(config: RateLimitConfig) -> Budget {
         Budget {
             config,
-            used: Mutex::new((0, 0)),
+            windows: Mutex::new(std::collections::VecDeque::new()),
         }
     }
 
@@ -36,20 +51,36 @@ impl Budget {
         let window = self.config.window.as_secs().max(1);
         let now = epoch_secs();
         let start = now - now % window;
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        if used.0 != start {
-            *used = (start, 0);
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.back().is_none_or(|w| w.start != start) {
+            if windows.len() >= WINDOWS_KEPT {
+                windows.pop_front();
+            }
+            windows.push_back(BudgetWindow {
+                start,
+                spent: 0,
+                refused: 0,
+            });
         }
-        let allowed = used.1 < self.config.limit;
+        let current = windows.back_mut().expect("just pushed");
+        let allowed = current.spent < self.config.limit;
         if allowed {
-            used.1 += 1;
+            current.spent += 1;
+        } else {
+            current.refused += 1;
         }
         Spent {
             allowed,
             limit: self.config.limit,
-            remaining: self.config.limit.saturating_sub(used.1),
+            remaining: self.config.limit.saturating_sub(current.spent),
             reset: start.saturating_add(window),
         }
+    }
+
+    /// The windows that saw requests, oldest first (the latest 1,024).
+    pub(crate) fn windows(&self) -> Vec<BudgetWindow> {
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        windows.iter().copied().collect()
     }
 }
 

@@ -43,6 +43,7 @@ mod reply;
 mod server;
 mod store;
 
+pub use budget::BudgetWindow;
 pub use config::{Fault, FaultConfig, MockConfig, RateLimitConfig};
 pub use counters::{Counters, Endpoint};
 pub use dataset::{generate, Segment, EXAMPLE_ID};
@@ -147,6 +148,16 @@ impl MockBraze {
     /// The request counters.
     pub fn counters(&self) -> &Counters {
         &self.state.counters
+    }
+
+    /// What each window of the budget let through and refused, oldest first (empty without a
+    /// budget): how tests see how clients share it.
+    pub fn budget_windows(&self) -> Vec<BudgetWindow> {
+        self.state
+            .budget
+            .as_ref()
+            .map(budget::Budget::windows)
+            .unwrap_or_default()
     }
 
     /// Stops accepting, closes connections, waits for the server task.

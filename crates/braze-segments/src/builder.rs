@@ -196,6 +196,8 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
+        let retry = self.retry.unwrap_or_default();
+        let budget = self.budget.unwrap_or_default();
         let body_limit = self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
         let attempt_timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let transport = Arc::new(Transport {
@@ -204,14 +206,13 @@ impl ClientBuilder {
             origin: Origin::of(&url),
             body_limit,
             attempt_timeout,
+            reserve: budget.reserve_requests(),
         });
         let api = braze_segments_api::Client::new_with_client(
             &base,
             http,
             braze_segments_api::Inner::with_exec(transport.clone()),
         );
-        let retry = self.retry.unwrap_or_default();
-        let budget = self.budget.unwrap_or_default();
         Ok(Client {
             bulk: false,
             shared: Arc::new(Shared {

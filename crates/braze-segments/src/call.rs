@@ -150,7 +150,7 @@ impl Client {
                     if let Some(remaining) = response.rate_limit.remaining {
                         span.record("ratelimit_remaining", remaining);
                     }
-                    tracing::debug!(attempts, "call succeeded");
+                    tracing::info!(attempts, "call succeeded");
                 }
                 Err(error) => {
                     if let Some(status) = error.status() {
@@ -201,6 +201,8 @@ impl Client {
                         tracing::trace!(wait_ms = wait.as_millis() as u64, "pacing to the budget's share");
                         tokio::time::sleep_until(at.into()).await;
                         waited += wait;
+                        // The slot is this request's: send it.
+                        break;
                     }
                     Slot::Spent(reset) => {
                         let wait = reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);

@@ -59,6 +59,9 @@ pub(crate) struct Transport {
     pub(crate) body_limit: usize,
     /// The time limit of a request made outside the retry loop (through `Client::api`).
     pub(crate) attempt_timeout: Option<Duration>,
+    /// The budget's reserve: at or below it, a wait for the reset follows, so the response's
+    /// `Date` is read.
+    pub(crate) reserve: u64,
 }
 
 impl Exec for Transport {
@@ -101,7 +104,9 @@ impl Exec for Transport {
             };
             let over_limit = declared_len.is_some_and(|len| len > self.body_limit as u64);
             let rate_limit = RateLimit::from_headers(headers);
-            let wait_follows = status == 429 || rate_limit.remaining == Some(0) || headers.contains_key(RETRY_AFTER);
+            let wait_follows = status == 429
+                || rate_limit.remaining.is_some_and(|left| left <= self.reserve)
+                || headers.contains_key(RETRY_AFTER);
             let server_clock = if wait_follows { server_date(headers) } else { None };
             let _ = ATTEMPT.try_with(|slot| {
                 slot.set(AttemptMeta {
