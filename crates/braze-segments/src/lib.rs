@@ -1,4 +1,6 @@
-#![doc = include_str!("../../../README.md")]
+// README.md beside Cargo.toml is a symlink to the workspace's README; `cargo package` puts the
+// file itself there, so this path holds in the workspace and in the package.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod budget;
