@@ -6,6 +6,9 @@
 //!    against the same server, with the same number of calls in flight.
 //! 2. `braze-segments export` throughput and peak RSS for 10,000 and 50,000 segments.
 //! 3. The cold wall time of one `braze-segments details` process.
+//! 4. Budget use: an export with a quarter share of a stand-in budget, per window.
+
+mod budget;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -36,6 +39,9 @@ struct Args {
     /// Only the calls-per-second comparison.
     #[arg(long)]
     calls_only: bool,
+    /// Only the budget-use measurement.
+    #[arg(long)]
+    budget_only: bool,
     /// The release CLI binary.
     #[arg(long)]
     cli: PathBuf,
@@ -86,6 +92,11 @@ fn main() {
     };
     let server_rt = runtime(1, "bench-server");
     let client_rt = runtime(0, "bench-client");
+    if args.budget_only {
+        let b = budget::budget_use(&server_rt, &client_rt);
+        println!("{}", budget::describe(&b));
+        return;
+    }
 
     let (stand_in, target) = match &args.endpoint {
         Some(url) => {
@@ -144,6 +155,7 @@ fn main() {
 
     let mut exports = Vec::new();
     let mut cold_ms = None;
+    let mut budget_use = None;
     if args.endpoint.is_none() && !args.calls_only {
         for &segments in &args.export_sizes {
             let result = export(&server_rt, &args.cli, segments);
@@ -156,6 +168,9 @@ fn main() {
         let ms = cold_details(&server_rt, &args.cli);
         println!("cold `braze-segments details`: {ms:.1} ms (median of 15)");
         cold_ms = Some(ms);
+        let b = budget::budget_use(&server_rt, &client_rt);
+        println!("{}", budget::describe(&b));
+        budget_use = Some(b);
     }
 
     let results = serde_json::json!({
@@ -177,6 +192,14 @@ fn main() {
             "peak_rss_mib": e.peak_rss_mib,
         })).collect::<Vec<_>>(),
         "cold_details_ms": cold_ms,
+        "budget_use": budget_use.map(|b| serde_json::json!({
+            "share": b.share,
+            "limit": b.limit,
+            "window_s": b.window_s,
+            "full_windows_spent": b.full_windows,
+            "min_of_share": b.min_ratio,
+            "max_of_share": b.max_ratio,
+        })),
     });
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir).unwrap();

@@ -6,9 +6,10 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::budget::{Pacer, RateBudget, WaitBoard};
+use crate::budget::{RateBudget, WaitBoard};
 use crate::client::{Client, Shared};
 use crate::endpoint::{check_endpoint, endpoint_from_env_value};
+use crate::pacer::Pacer;
 use crate::rate_limit::{Gate, LastSeen, Limiter, RequestQuota};
 use crate::retry::RetryPolicy;
 use crate::transport::{Origin, Transport};

@@ -11,8 +11,9 @@ use rand::Rng as _;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
-use crate::budget::{Slot, WaitReason};
+use crate::budget::WaitReason;
 use crate::classify::finish;
+use crate::pacer::{Reserved, Slot};
 use crate::retry::{decide, Decision, Outcome};
 use crate::transport::{AttemptMeta, ATTEMPT};
 use crate::{Client, Error, Response};
@@ -75,11 +76,15 @@ impl Client {
             let mut started = Instant::now();
             let mut attempts = 0u32;
             let result = loop {
-                match self.wait_for_budget(started, attempts).await {
-                    Ok(waited) if self.bulk => started = shift(started, waited),
-                    Ok(_) => {}
+                let reserved = match self.wait_for_budget(started, attempts).await {
+                    Ok((waited, reserved)) => {
+                        if self.bulk {
+                            started = shift(started, waited);
+                        }
+                        reserved
+                    }
                     Err(e) => break Err(e),
-                }
+                };
                 attempts += 1;
                 // Its own span: recording the number on the call's span again would print every
                 // number so far on each line.
@@ -104,7 +109,7 @@ impl Client {
                     std::pin::pin!(ATTEMPT.scope(slot, send(&shared.api).instrument(attempt_span.clone())));
                 let outcome = attempt.as_mut().await;
                 let meta = attempt.as_mut().take_value().map(Cell::into_inner).unwrap_or_default();
-                self.observe(&meta);
+                self.observe(&meta, reserved);
 
                 let (error, retry_outcome) = match outcome {
                     Ok(value) => {
@@ -170,7 +175,7 @@ impl Client {
     /// quota. Fails at once when the wait would pass the call's patience (the policy's
     /// `max_rate_limit_wait`, or the budget's bulk wait for [`Client::bulk`] calls). Returns how
     /// long it waited for the gate and the share.
-    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<Duration, Error> {
+    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<(Duration, Reserved<'_>), Error> {
         let shared = &*self.shared;
         let policy = if self.bulk { &shared.bulk_retry } else { &shared.retry };
         let patience = policy.max_rate_limit_wait;
@@ -192,17 +197,27 @@ impl Client {
             tokio::time::sleep(wait).await;
             waited += wait;
         }
+        let mut slot = Reserved::none();
         if let Some(pacer) = &shared.pacer {
             loop {
                 match pacer.slot(SystemTime::now(), Instant::now()) {
-                    Slot::Go => break,
+                    Slot::Go => {
+                        slot = Reserved::new(pacer);
+                        break;
+                    }
                     Slot::At(at) => {
+                        // The slot is this request's from now: dropped while waiting, it is
+                        // given back.
+                        slot = Reserved::new(pacer);
                         let wait = at.saturating_duration_since(Instant::now());
                         tracing::trace!(wait_ms = wait.as_millis() as u64, "pacing to the budget's share");
                         tokio::time::sleep_until(at.into()).await;
                         waited += wait;
-                        // The slot is this request's: send it.
                         break;
+                    }
+                    Slot::Later(at) => {
+                        waited += at.saturating_duration_since(Instant::now());
+                        tokio::time::sleep_until(at.into()).await;
                     }
                     Slot::Spent(reset) => {
                         let wait = reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
@@ -231,7 +246,7 @@ impl Client {
                 None => limiter.until_ready().await,
             }
         }
-        Ok(waited)
+        Ok((waited, slot))
     }
 
     /// Says, in the trace and on the wait board, that calls wait `wait` for the budget.
@@ -268,8 +283,12 @@ impl Client {
         }
     }
 
-    fn observe(&self, meta: &AttemptMeta) {
+    /// Records what an attempt's response said: the shared gate, the pacer's count (`slot`,
+    /// the attempt's reserved slot, if any), the last figures seen.
+    fn observe(&self, meta: &AttemptMeta, slot: Reserved<'_>) {
         let rate_limit = &meta.rate_limit;
+        let reset = || meta.reset_wait().and_then(|wait| SystemTime::now().checked_add(wait));
+        slot.finish(rate_limit, if rate_limit.is_empty() { None } else { reset() });
         if rate_limit.is_empty() {
             return;
         }
@@ -280,10 +299,6 @@ impl Client {
             || meta.reset_wait(),
             SystemTime::now,
         );
-        if let Some(pacer) = &shared.pacer {
-            let reset = meta.reset_wait().and_then(|wait| SystemTime::now().checked_add(wait));
-            pacer.observe(rate_limit, reset);
-        }
         self.shared.last_rate_limit.store(rate_limit);
     }
 }

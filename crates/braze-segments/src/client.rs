@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::budget::{BudgetWait, Pacer, RateBudget, WaitBoard};
+use crate::budget::{BudgetWait, RateBudget, WaitBoard};
 use crate::builder::ClientBuilder;
+use crate::pacer::Pacer;
 use crate::rate_limit::{Gate, LastSeen, Limiter, RateLimit};
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;

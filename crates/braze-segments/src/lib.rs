@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod instance;
 mod operations;
+mod pacer;
 mod rate_limit;
 pub mod retry;
 mod time;

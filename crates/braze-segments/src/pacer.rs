@@ -1,0 +1,250 @@
+//! Pacing one client's requests to a share of each rate-limit window.
+//!
+//! A window is known from the responses: `X-RateLimit-Limit` and `X-RateLimit-Reset`. What this
+//! client spent in it is counted from the responses that name that window (so a request sent
+//! just before a reset and counted by Braze in the next window is counted there too), plus the
+//! requests in flight, which are counted against whichever window is current. Each request gets
+//! the next slot of an even spacing of what is left of the share over what is left of the
+//! window, so the share is spread toward the reset rather than spent in a burst.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::RateLimit;
+
+/// What the pacer says about the next request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// Send now (the slot is reserved: report it with [`Pacer::finished`] or
+    /// [`Pacer::abandoned`]).
+    Go,
+    /// Send at this instant (reserved, as `Go`).
+    At(Instant),
+    /// Nothing reserved: ask again at this instant (the window is being probed).
+    Later(Instant),
+    /// Nothing reserved: the share of this window is spent; it resets at this time.
+    Spent(SystemTime),
+}
+
+/// While the window is unknown and a probe is out, others ask again this much later.
+const PROBE_POLL: Duration = Duration::from_millis(20);
+
+#[derive(Debug)]
+pub(crate) struct Pacer {
+    share: f64,
+    state: Mutex<PaceState>,
+}
+
+#[derive(Debug, Default)]
+struct PaceState {
+    /// The current window's reset (local clock) and limit.
+    window: Option<(SystemTime, u64)>,
+    /// Responses of this client that name the current window.
+    used: u64,
+    /// Reserved slots whose response has not come back.
+    in_flight: u64,
+    /// The earliest instant of the next slot.
+    next: Option<Instant>,
+}
+
+/// Two resets within a second name the same window: the header holds whole seconds.
+fn same_window(a: SystemTime, b: SystemTime) -> bool {
+    let gap = a.duration_since(b).or_else(|_| b.duration_since(a)).unwrap_or_default();
+    gap <= Duration::from_secs(1)
+}
+
+impl Pacer {
+    pub(crate) fn new(share: f64) -> Self {
+        Self {
+            share,
+            state: Mutex::new(PaceState::default()),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, PaceState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Asks for the next slot at `now` (`instant` on the monotonic clock).
+    pub(crate) fn slot(&self, now: SystemTime, instant: Instant) -> Slot {
+        let mut s = self.state();
+        if s.window.is_some_and(|(reset, _)| now >= reset) {
+            // The window turned: what is in flight counts against the next one.
+            s.window = None;
+            s.used = 0;
+            s.next = None;
+        }
+        let Some((reset, limit)) = s.window else {
+            // Unknown window: one request at a time until a response says what it is.
+            if s.in_flight > 0 {
+                return Slot::Later(instant + PROBE_POLL);
+            }
+            s.in_flight = 1;
+            return Slot::Go;
+        };
+        let allowed = ((limit as f64 * self.share).floor() as u64).max(1);
+        let counted = s.used + s.in_flight;
+        if counted >= allowed {
+            return Slot::Spent(reset);
+        }
+        let at = s.next.map_or(instant, |next| next.max(instant));
+        // What is left of the share, spread evenly over what is left of the window after `at`.
+        let ahead = at.saturating_duration_since(instant);
+        let left = reset
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .saturating_sub(ahead);
+        let interval = left / u32::try_from(allowed - counted).unwrap_or(u32::MAX);
+        s.next = at.checked_add(interval);
+        s.in_flight += 1;
+        if at > instant {
+            Slot::At(at)
+        } else {
+            Slot::Go
+        }
+    }
+
+    /// A reserved slot's response came back at `now`, saying `rate_limit`; `reset` is its
+    /// window's reset on the local clock.
+    pub(crate) fn finished(&self, rate_limit: &RateLimit, reset: Option<SystemTime>, now: SystemTime) {
+        let mut s = self.state();
+        s.in_flight = s.in_flight.saturating_sub(1);
+        let (Some(limit), Some(reset)) = (rate_limit.limit, reset) else {
+            return;
+        };
+        if reset <= now {
+            // Counted in a window already over.
+            return;
+        }
+        match s.window {
+            Some((known, _)) if same_window(known, reset) => {
+                s.window = Some((known, limit));
+                s.used += 1;
+            }
+            Some((known, _)) if reset < known => {}
+            _ => {
+                s.window = Some((reset, limit));
+                s.used = 1;
+                s.next = None;
+            }
+        }
+    }
+
+    /// A reserved slot's request ended without a response (dropped, or failed to send).
+    pub(crate) fn abandoned(&self) {
+        let mut s = self.state();
+        s.in_flight = s.in_flight.saturating_sub(1);
+    }
+}
+
+/// A reserved slot: reports its end to the pacer exactly once, or, dropped, abandons it.
+pub(crate) struct Reserved<'a> {
+    pacer: Option<&'a Pacer>,
+}
+
+impl<'a> Reserved<'a> {
+    pub(crate) fn new(pacer: &'a Pacer) -> Self {
+        Self { pacer: Some(pacer) }
+    }
+
+    /// No slot (no pacer).
+    pub(crate) fn none() -> Self {
+        Self { pacer: None }
+    }
+
+    pub(crate) fn finish(mut self, rate_limit: &RateLimit, reset: Option<SystemTime>) {
+        if let Some(pacer) = self.pacer.take() {
+            pacer.finished(rate_limit, reset, SystemTime::now());
+        }
+    }
+}
+
+impl Drop for Reserved<'_> {
+    fn drop(&mut self) {
+        if let Some(pacer) = self.pacer.take() {
+            pacer.abandoned();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    fn figures(limit: u64, reset: SystemTime) -> RateLimit {
+        let secs = reset.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+        RateLimit {
+            limit: Some(limit),
+            remaining: Some(limit),
+            reset_at: chrono::DateTime::from_timestamp(secs, 0),
+        }
+    }
+
+    #[test]
+    fn a_share_is_paced_evenly_until_the_reset_then_waits_for_it() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(0.25);
+        // Unknown window: one probe; the others ask again while it is out.
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        assert_eq!(pacer.slot(now, t0), Slot::Later(t0 + PROBE_POLL));
+        // Its answer: 40 a window, 10 s left. A quarter is 10, one used: 9 left, 10/9 s apart.
+        let reset = now + Duration::from_secs(10);
+        pacer.finished(&figures(40, reset), Some(reset), now);
+        let slots: Vec<Slot> = (0..9).map(|_| pacer.slot(now, t0)).collect();
+        let gap = Duration::from_secs(10) / 9;
+        assert_eq!(slots[0], Slot::Go);
+        assert_eq!(slots[1], Slot::At(t0 + gap));
+        assert_eq!(slots[8], Slot::At(t0 + gap * 8));
+        // All reserved: the share is spent until the reset, in flight or not.
+        assert_eq!(pacer.slot(now, t0), Slot::Spent(reset));
+        for _ in 0..9 {
+            pacer.finished(&figures(40, reset), Some(reset), now);
+        }
+        assert_eq!(pacer.slot(now, t0), Slot::Spent(reset));
+        // Past the reset, the next window is probed for.
+        let later = reset + Duration::from_millis(1);
+        assert_eq!(pacer.slot(later, t0), Slot::Go);
+    }
+
+    #[test]
+    fn requests_in_flight_at_the_reset_count_against_the_next_window() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(1.0);
+        let reset = now + Duration::from_secs(1);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        pacer.finished(&figures(3, reset), Some(reset), now);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        assert!(matches!(pacer.slot(now, t0), Slot::At(_)));
+        // Both still out when the window turns; Braze counts them in the next one.
+        let after = reset + Duration::from_millis(10);
+        let next_reset = reset + Duration::from_secs(1);
+        assert_eq!(pacer.slot(after, t0), Slot::Later(t0 + PROBE_POLL));
+        pacer.finished(&figures(3, next_reset), Some(next_reset), after);
+        pacer.finished(&figures(3, next_reset), Some(next_reset), after);
+        // Two of the next window's three are spent: one slot left.
+        assert!(matches!(pacer.slot(after, t0), Slot::Go | Slot::At(_)));
+        assert_eq!(pacer.slot(after, t0), Slot::Spent(next_reset));
+    }
+
+    #[test]
+    fn an_abandoned_slot_frees_the_probe_and_late_answers_of_old_windows_are_ignored() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(0.5);
+        {
+            assert_eq!(pacer.slot(now, t0), Slot::Go);
+            let _dropped = Reserved::new(&pacer);
+        }
+        assert_eq!(pacer.slot(now, t0), Slot::Go, "the probe is free again");
+        let past = now - Duration::from_secs(1);
+        pacer.finished(&figures(4, past), Some(past), now);
+        assert_eq!(
+            pacer.slot(now, t0),
+            Slot::Go,
+            "an answer from an old window taught nothing"
+        );
+    }
+}
