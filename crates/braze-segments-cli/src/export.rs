@@ -15,6 +15,10 @@
 //!   the data verbatim.
 //! - A segment archived between being listed and having its details fetched is reported as
 //!   gone, not as a failure.
+//! - `--out -` (or `/dev/stdout`) writes the records to stdout instead: no file, no sidecar,
+//!   no `--resume` or `--overwrite`; a reader that leaves (`| head`) ends the export quietly.
+//! - When the segment list changed during every listing pass, so that no pass could be proven
+//!   complete, the export says a segment may be missing and how to fetch it.
 
 mod json_prefix;
 mod progress;
@@ -35,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 pub use sidecar::Workspace;
 
-use crate::term::{note, shown};
+use crate::term::{note, shown, write_failure};
 use crate::Failure;
 use records::{csv_fields, csv_header, csv_row, jsonl_line};
 use sidecar::{Found, Sidecar};
@@ -67,9 +71,38 @@ fn usage(message: String) -> Failure {
     Failure { code: 2, message }
 }
 
-/// The file to append to, and what it holds already.
+/// Whether `out` names stdout: `-`, as command-line tools take it, or stdout's own path.
+fn is_stdout(out: &Path) -> bool {
+    ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+        .iter()
+        .any(|name| out == Path::new(name))
+}
+
+/// Where the records go.
+enum Sink {
+    File(File),
+    Stdout,
+}
+
+impl Sink {
+    /// Writes one whole record; a reader of stdout that left ends the export quietly.
+    fn write(&mut self, out: &Path, bytes: &[u8]) -> Result<(), Failure> {
+        match self {
+            Sink::File(file) => write_record(file, bytes).map_err(|e| io_failure(out, "write", e)),
+            Sink::Stdout => {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(bytes)
+                    .and_then(|()| stdout.flush())
+                    .map_err(write_failure)
+            }
+        }
+    }
+}
+
+/// The file (or stdout) to append to, and what it holds already.
 struct Opened {
-    file: File,
+    file: Sink,
     done: HashSet<String>,
     format: ExportFormat,
     sort: SortDirection,
@@ -77,15 +110,22 @@ struct Opened {
 
 /// Runs the export; prints progress and a summary on stderr.
 pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -> Result<(), Failure> {
-    if args.concurrency == 0 {
-        return Err(usage("--concurrency must be at least 1".into()));
-    }
+    let to_stdout = is_stdout(args.out);
     let Opened {
         mut file,
         done,
         format,
         sort,
-    } = open(workspace, &args)?;
+    } = if to_stdout {
+        open_stdout(&args)?
+    } else {
+        open(workspace, &args)?
+    };
+    let out_name = if to_stdout {
+        "stdout".to_owned()
+    } else {
+        args.out.display().to_string()
+    };
     let already = done.len() as u64;
 
     let options = ExportOptions::default()
@@ -119,7 +159,10 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
                     ExportFormat::Jsonl => jsonl_line(&record),
                     ExportFormat::Csv => csv_row(&csv_fields(&record)),
                 };
-                write_record(&mut file, &bytes).map_err(|e| io_failure(args.out, "write", e))?;
+                if let Err(failure) = file.write(args.out, &bytes) {
+                    progress.finish();
+                    return Err(failure);
+                }
                 written += 1;
             }
             Err(e) => {
@@ -149,8 +192,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         format!(", {} gone (archived during the export)", gone.len())
     };
     note!(
-        "export: {written} written, {already} skipped (already in {}){gone_count}, {} failed in {:.1}s ({rate:.0} segments/s)",
-        args.out.display(),
+        "export: {written} written, {already} skipped (already in {out_name}){gone_count}, {} failed in {:.1}s ({rate:.0} segments/s)",
         failed.len(),
         elapsed.as_secs_f64()
     );
@@ -163,10 +205,21 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
     if let Some(error) = &listing_failed {
         note!("  listing failed, the export is incomplete: {}", shown(error));
     }
+    let again = if to_stdout {
+        "run the export again"
+    } else {
+        "run it again with --resume"
+    };
+    if listing_failed.is_none() && !stream.listing_verified() {
+        note!(
+            "warning: the segment list changed during every listing pass, so a segment may be missing \
+             from {out_name}: {again} to fetch what is missing"
+        );
+    }
     if !failed.is_empty() || listing_failed.is_some() {
         return Err(Failure {
             code: 1,
-            message: "the export is incomplete: run it again with --resume to fetch what is missing".into(),
+            message: format!("the export is incomplete: {again} to fetch what is missing"),
         });
     }
     Ok(())
@@ -176,6 +229,39 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
 fn write_record(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.flush()
+}
+
+/// Refuses flags that cannot apply, before anything is sent: `--resume` and `--overwrite`
+/// need a file, and `--out -` writes to stdout.
+pub fn check(args: &ExportArgs<'_>) -> Result<(), Failure> {
+    let out = args.out.display();
+    if is_stdout(args.out) && args.resume {
+        return Err(usage(format!(
+            "--resume needs a file: --out {out} writes to stdout, where there is nothing to continue"
+        )));
+    }
+    if is_stdout(args.out) && args.overwrite {
+        return Err(usage(format!(
+            "--overwrite has nothing to replace: --out {out} writes to stdout"
+        )));
+    }
+    Ok(())
+}
+
+/// Stdout, for `--out -`: nothing to continue or replace.
+fn open_stdout(args: &ExportArgs<'_>) -> Result<Opened, Failure> {
+    check(args)?;
+    let format = args.format.unwrap_or(ExportFormat::Jsonl);
+    let mut file = Sink::Stdout;
+    if format == ExportFormat::Csv {
+        file.write(args.out, &csv_header())?;
+    }
+    Ok(Opened {
+        file,
+        done: HashSet::new(),
+        format,
+        sort: args.sort.unwrap_or(SortDirection::Asc),
+    })
 }
 
 /// Checks what is at the export's path and opens it: continued, replaced or new.
@@ -212,7 +298,7 @@ fn open(workspace: &Workspace, args: &ExportArgs<'_>) -> Result<Opened, Failure>
                 write_record(&mut file, &csv_header()).map_err(|e| io_failure(args.out, "write", e))?;
             }
             Ok(Opened {
-                file,
+                file: Sink::File(file),
                 done: HashSet::new(),
                 format,
                 sort,
@@ -268,7 +354,7 @@ fn resume(workspace: &Workspace, args: &ExportArgs<'_>, found: Found) -> Result<
         write_record(&mut file, &csv_header()).map_err(|e| io_failure(args.out, "write", e))?;
     }
     Ok(Opened {
-        file,
+        file: Sink::File(file),
         done: scanned.ids,
         format: sidecar.format,
         sort: sidecar.sort,

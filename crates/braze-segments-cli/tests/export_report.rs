@@ -118,3 +118,42 @@ fn a_400_for_a_segment_still_listed_is_a_failure() {
     assert!(stderr.contains("  failed: seg-b: Braze answered 400"), "{stderr}");
     assert!(!stderr.contains("gone"), "{stderr}");
 }
+
+/// Archives one of `victims` every time list page 1 is served, in every listing pass.
+fn archive_on_every_page_1(dataset: &braze_segments_mock_server::Dataset, victims: Arc<Mutex<Vec<String>>>) {
+    let next = victims.clone();
+    dataset.before_list_page(1, move |d| {
+        if let Some(id) = victims.lock().unwrap().pop() {
+            d.archive_segment(&id);
+        }
+        archive_on_every_page_1(d, next);
+    });
+}
+
+#[test]
+fn a_list_that_changed_during_every_pass_is_warned_about_with_resume_suggested() {
+    let stand_in = common::StandIn::start(common::no_rate_limit());
+    let dir = tempfile::tempdir().unwrap();
+    // A list that holds still: no warning.
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["export", "--out"])
+        .arg(dir.path().join("still.jsonl"))
+        .run_expecting(0);
+    assert!(!stderr.contains("warning"), "{stderr}");
+
+    let victims: Vec<String> = stand_in.braze().segments()[..20].iter().map(|s| s.id.clone()).collect();
+    archive_on_every_page_1(&stand_in.braze().dataset(), Arc::new(Mutex::new(victims)));
+    let out = dir.path().join("churn.jsonl");
+    let (_, stderr) = stand_in.cli().args(["export", "--out"]).arg(&out).run_expecting(0);
+    let warning = stderr
+        .lines()
+        .find(|l| l.starts_with("warning:"))
+        .unwrap_or_else(|| panic!("no warning: {stderr}"));
+    assert!(
+        warning.contains("the segment list changed during every listing pass")
+            && warning.contains("a segment may be missing")
+            && warning.contains("--resume"),
+        "{warning}"
+    );
+}

@@ -1,0 +1,130 @@
+//! `export --out -` (or `/dev/stdout`) writes the records to stdout: no file, no sidecar, no
+//! resume; a reader that leaves (`| head`) ends the export quietly, as every other command.
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::Stdio;
+
+use common::{no_rate_limit, RunExpecting as _, StandIn};
+
+fn small_stand_in() -> StandIn {
+    StandIn::start(braze_segments_mock_server::MockConfig {
+        segments: 120,
+        ..no_rate_limit()
+    })
+}
+
+#[test]
+fn out_dash_writes_every_record_to_stdout_and_no_file() {
+    let stand_in = small_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = stand_in
+        .cli()
+        .current_dir(dir.path())
+        .args(["export", "--out", "-"])
+        .run_expecting(0);
+    let ids: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["summary"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let expected: HashSet<String> = stand_in.braze().segments().into_iter().map(|s| s.id).collect();
+    assert_eq!(ids.len(), expected.len(), "{stderr}");
+    assert_eq!(ids.iter().cloned().collect::<HashSet<_>>(), expected);
+    assert!(stderr.contains("120 written"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file named - and no sidecar"
+    );
+
+    let (stdout, _) = stand_in
+        .cli()
+        .current_dir(dir.path())
+        .args(["export", "--format", "csv", "--out", "-"])
+        .run_expecting(0);
+    let mut rows = csv::Reader::from_reader(stdout.as_bytes());
+    assert_eq!(rows.records().count(), 120);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn out_dash_with_resume_or_overwrite_is_a_usage_error() {
+    let stand_in = small_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["--resume", "--overwrite"] {
+        let (stdout, stderr) = stand_in
+            .cli()
+            .current_dir(dir.path())
+            .args(["export", flag, "--out", "-"])
+            .run_expecting(2);
+        assert!(stderr.contains(flag) && stderr.contains("stdout"), "{flag}: {stderr}");
+        assert_eq!(stdout, "");
+    }
+    assert_eq!(stand_in.braze().counters().total(), 0);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // Refused before --demo's stand-in starts.
+    let (_, stderr) = assert_cmd::Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .args(["--demo", "export", "--out", "-", "--resume"])
+        .run_expecting(2);
+    assert!(!stderr.contains("demo: using"), "{stderr}");
+}
+
+/// The binary as `std::process::Command`, configured for `stand_in`, to give it any stdout.
+fn process(stand_in: &StandIn) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"));
+    cmd.env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url());
+    cmd
+}
+
+/// A pipe whose reader is already gone: every write to it fails with "broken pipe".
+fn abandoned_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Stdio::from(writer)
+}
+
+#[test]
+fn a_reader_that_leaves_ends_the_export_quietly_with_exit_0_as_list_does() {
+    let stand_in = small_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["list"][..],
+        &["export", "--out", "-"][..],
+        &["export", "--out", "/dev/stdout"][..],
+        &["export", "--format", "csv", "--out", "/dev/stdout"][..],
+    ] {
+        let out = process(&stand_in)
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(abandoned_pipe())
+            .output()
+            .unwrap();
+        let stderr = common::text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn out_dev_stdout_into_a_file_writes_the_records_and_no_sidecar_beside_dev_stdout() {
+    let stand_in = small_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    let out = process(&stand_in)
+        .args(["export", "--out", "/dev/stdout"])
+        .stdout(std::fs::File::create(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 120);
+    assert!(!std::path::Path::new("/dev/stdout.braze-export.json").exists());
+}
