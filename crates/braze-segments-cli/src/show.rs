@@ -4,8 +4,9 @@
 use braze_segments::{Client, DataPoint, SegmentDetails, SegmentSummary, SortDirection, Timestamp};
 use futures::StreamExt as _;
 
+use crate::args::{DetailsFormat, ListFormat, SeriesFormat};
 use crate::term::{emit, note, shown, write_failure};
-use crate::{DetailsFormat, Failure, ListFormat};
+use crate::Failure;
 
 pub async fn details(client: &Client, segment_id: &str, output: DetailsFormat) -> Result<(), Failure> {
     let response = client.segment_details_with_meta(segment_id).await?;
@@ -119,12 +120,12 @@ pub async fn data_series(
     segment_id: &str,
     days: u32,
     ending_at: Option<&str>,
-    output: DetailsFormat,
+    output: SeriesFormat,
 ) -> Result<(), Failure> {
     let points = client.segment_data_series(segment_id, days, ending_at).await?;
     match output {
-        DetailsFormat::Json => emit(&format!("{}\n", serde_json::to_string(&points).expect("serializes"))),
-        DetailsFormat::Text => emit(&series_text(&points)),
+        SeriesFormat::Json => emit(&format!("{}\n", serde_json::to_string(&points).expect("serializes"))),
+        SeriesFormat::Text => emit(&series_text(&points)),
     }
 }
 

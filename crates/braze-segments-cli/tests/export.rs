@@ -410,7 +410,7 @@ fn data_series_days_out_of_range_is_a_usage_error() {
             .code(2)
             .get_output()
             .clone();
-        assert!(text(&out.stderr).contains("length_days"), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("--days"), "{}", text(&out.stderr));
     }
     assert_eq!(stand_in.braze().counters().total(), 0);
 }
