@@ -87,3 +87,30 @@ fn each_log_line_names_one_attempt() {
     );
     assert!(!stderr.contains(KEY), "the key never shows in logs");
 }
+
+#[test]
+fn minus_v_shows_one_line_per_call_and_no_attempts() {
+    let stand_in = common::StandIn::start(common::no_rate_limit());
+    let (_, stderr) = stand_in
+        .cli()
+        .env("NO_COLOR", "1")
+        .args(["-v", "details", README_ID])
+        .run_expecting(0);
+    let calls: Vec<&str> = stderr.lines().filter(|l| l.contains("braze.call")).collect();
+    assert_eq!(calls.len(), 1, "{stderr}");
+    assert!(
+        calls[0].contains("get_segment_details") && calls[0].contains("status=200"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("braze.attempt"), "attempts only at -vv: {stderr}");
+
+    // 250 segments: three pages, three calls, three lines.
+    let (_, stderr) = stand_in.cli().args(["list", "-o", "jsonl", "-v"]).run_expecting(0);
+    let calls = stderr.lines().filter(|l| l.contains("braze.call")).count();
+    assert_eq!(calls, 3, "{stderr}");
+    assert_eq!(
+        stand_in.braze().counters().total(),
+        4,
+        "one details call and three pages"
+    );
+}
