@@ -11,6 +11,7 @@ mod expected;
 mod exposed;
 mod lint;
 mod params;
+mod public_api;
 mod schemas;
 mod servers;
 mod shape;
@@ -22,6 +23,7 @@ pub use enums::check_enums;
 pub use examples::check_examples;
 pub use lint::lint_spec;
 pub use params::check_params;
+pub use public_api::{check_public_api, write_public_api};
 pub use schemas::check_sdk_schemas;
 pub use servers::{check_instance_texts, check_servers};
 pub use spec_copies::{check_spec_copies, spec_copies, write_spec_copies};
@@ -140,7 +142,7 @@ pub fn check_all(root: &Path) -> Vec<Problem> {
     }
     let raw = match std::fs::read_to_string(&spec_path)
         .map_err(|e| e.to_string())
-        .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
+        .and_then(|t| serde_norway::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
     {
         Ok(raw) => raw,
         Err(e) => {

@@ -253,7 +253,7 @@ mod tests {
 
     fn spec_with_owner() -> Value {
         let text = std::fs::read_to_string(crate::workspace_root().join(SPEC)).unwrap();
-        let mut spec: Value = serde_yaml::from_str(&text).unwrap();
+        let mut spec: Value = serde_norway::from_str(&text).unwrap();
         spec["components"]["schemas"]["SegmentDetails"]["properties"]["owner"] =
             json!({"type": "string", "nullable": true, "description": "Who owns it."});
         spec
@@ -285,7 +285,7 @@ mod tests {
     #[test]
     fn a_route_for_a_property_the_spec_lacks_is_stale() {
         let text = std::fs::read_to_string(crate::workspace_root().join(SPEC)).unwrap();
-        let spec: Value = serde_yaml::from_str(&text).unwrap();
+        let spec: Value = serde_norway::from_str(&text).unwrap();
         let problems = check_against(&spec, &details_routing_owner(Route::Dropped));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0]

@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn every_kind_of_variant_is_made_where_the_spec_allows_it() {
         let text = std::fs::read_to_string(crate::workspace_root().join(crate::SPEC)).unwrap();
-        let spec: Value = serde_yaml::from_str(&text).unwrap();
+        let spec: Value = serde_norway::from_str(&text).unwrap();
         let schema = spec.pointer("/components/schemas/SegmentList").unwrap();
         let mut doc = full_document(&spec, schema);
         assert_eq!(doc["segments"][0]["tags"], json!(["tags text"]));

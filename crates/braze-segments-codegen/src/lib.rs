@@ -105,14 +105,14 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// Parses spec text (YAML, of which JSON is a subset), and checks what progenitor would
 /// otherwise panic on: the version, and `$ref`s that point nowhere.
 pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, String> {
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let spec: openapiv3::OpenAPI = serde_norway::from_str(text).map_err(|e| e.to_string())?;
     if !spec.openapi.starts_with("3.0.") {
         return Err(format!(
             "version {:?} is not 3.0.x (progenitor and openapiv3 read OpenAPI 3.0 only)",
             spec.openapi
         ));
     }
-    let raw: serde_json::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let raw: serde_json::Value = serde_norway::from_str(text).map_err(|e| e.to_string())?;
     let unresolved = unresolved_refs(&raw);
     if !unresolved.is_empty() {
         let list: Vec<String> = unresolved
