@@ -241,12 +241,16 @@ fn bearer(key: &SecretString) -> Result<HeaderValue, Error> {
     if key.is_empty() {
         return Err(Error::Config("the API key is empty".into()));
     }
-    if key.contains("://") || key.parse::<Instance>().is_ok() {
+    // (Instance names are short: a real key is never copied into a parse.)
+    if key.contains("://") || (key.len() <= 8 && key.parse::<Instance>().is_ok()) {
         return Err(Error::Config(format!(
             "the API key looks like an endpoint, not a key (it is not shown): are {ENV_API_KEY} and {ENV_REST_ENDPOINT} swapped?"
         )));
     }
-    let mut value = HeaderValue::from_str(&format!("Bearer {key}"))
+    // The header's text is wiped once copied into the header value (which reqwest keeps,
+    // marked sensitive, for the client's lifetime).
+    let text = secrecy::zeroize::Zeroizing::new(format!("Bearer {key}"));
+    let mut value = HeaderValue::from_str(&text)
         .map_err(|_| Error::Config("the API key holds characters not allowed in a header (it is not shown)".into()))?;
     value.set_sensitive(true);
     Ok(value)
