@@ -13,11 +13,7 @@ pub const SEGMENT_ID: &str = "6d68ea15-26c4-4109-835a-65b81773a5e2";
 
 /// The default policy with millisecond backoff, so retry tests do not sleep for long.
 pub fn fast_policy() -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
 
 /// A builder pointed at `server` with [`KEY`] and [`fast_policy`].

@@ -27,12 +27,11 @@ fn impatient(braze: &MockBraze, budget: RateBudget) -> Client {
     Client::builder()
         .api_key(braze.api_key())
         .endpoint(braze.url())
-        .retry(RetryPolicy {
-            max_rate_limit_wait: Duration::from_millis(100),
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .backoff(Duration::from_millis(1), Duration::from_millis(5))
+                .max_rate_limit_wait(Duration::from_millis(100)),
+        )
         .budget(budget)
         .build()
         .unwrap()

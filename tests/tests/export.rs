@@ -124,10 +124,7 @@ async fn exporting_1000_segments_through_20_percent_faults_loses_and_duplicates_
         },
         ..MockConfig::default()
     };
-    let policy = RetryPolicy {
-        max_attempts: 8,
-        ..braze_segments_tests::fast_policy()
-    };
+    let policy = braze_segments_tests::fast_policy().max_attempts(8);
     let (braze, client) = start(config, policy).await;
     let records: Vec<_> = client
         .export_segments(ExportOptions::default().concurrency(16))

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use braze_segments::{Client, RetryPolicy};
+use braze_segments::Client;
 use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig};
 use futures::StreamExt as _;
 
@@ -22,10 +22,7 @@ async fn ten_thousand_calls_through_30_percent_faults_each_return_the_right_segm
     .await
     .unwrap();
     // At 30% faults, 4 attempts would lose 0.3^4 ≈ 0.8% of calls; 12 leave ~5e-7.
-    let policy = RetryPolicy {
-        max_attempts: 12,
-        ..braze_segments_tests::fast_policy()
-    };
+    let policy = braze_segments_tests::fast_policy().max_attempts(12);
     let client = Client::builder()
         .api_key(braze.api_key())
         .endpoint(braze.url())
@@ -60,7 +57,7 @@ async fn ten_thousand_calls_through_30_percent_faults_each_return_the_right_segm
             "call {i} got another segment"
         );
         assert!(
-            (1..=policy.max_attempts).contains(&response.attempts),
+            (1..=policy.attempt_limit()).contains(&response.attempts),
             "call {i}: {} attempts",
             response.attempts
         );

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use braze_segments::{Client, Error, RetryPolicy};
+use braze_segments::{Client, Error};
 use braze_segments_tests::raw::{RawReply, RawServer};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -415,10 +415,7 @@ async fn every_hostile_response_maps_to_its_typed_error() {
         .endpoint(server.url())
         .max_body_bytes(LIMIT)
         .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            ..braze_segments_tests::fast_policy()
-        })
+        .retry(braze_segments_tests::fast_policy().max_attempts(2))
         .build()
         .unwrap();
     let mut wrong = Vec::new();

@@ -225,10 +225,7 @@ async fn injected_faults_of_every_kind_are_retried_through() {
     let client = Client::builder()
         .api_key(braze.api_key())
         .endpoint(braze.url())
-        .retry(RetryPolicy {
-            max_attempts: 10,
-            ..braze_segments_tests::fast_policy()
-        })
+        .retry(braze_segments_tests::fast_policy().max_attempts(10))
         .build()
         .unwrap();
     for segment in braze.segments() {

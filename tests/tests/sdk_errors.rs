@@ -219,10 +219,7 @@ async fn timeouts_are_typed() {
     });
     let sdk = builder(&server)
         .timeout(Duration::from_millis(100))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            ..braze_segments_tests::fast_policy()
-        })
+        .retry(braze_segments_tests::fast_policy().max_attempts(2))
         .build()
         .unwrap();
     let err = sdk.segment_details(SEGMENT_ID).await.unwrap_err();

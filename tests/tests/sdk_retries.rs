@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use braze_segments::{Error, RequestQuota, RetryPolicy};
+use braze_segments::{Error, RequestQuota};
 use braze_segments_tests::{builder, client, fast_policy, SEGMENT_ID};
 use httpmock::MockServer;
 
@@ -60,11 +60,7 @@ async fn a_retry_that_succeeds_returns_the_value_and_counts_attempts() {
         then.status(503).body("busy");
     });
     let sdk = builder(&server)
-        .retry(RetryPolicy {
-            base_delay: Duration::from_millis(300),
-            max_delay: Duration::from_millis(300),
-            ..fast_policy()
-        })
+        .retry(fast_policy().backoff(Duration::from_millis(300), Duration::from_millis(300)))
         .build()
         .unwrap();
     let call = tokio::spawn(async move { sdk.segment_details_with_meta(SEGMENT_ID).await });
@@ -196,11 +192,11 @@ async fn the_deadline_bounds_the_whole_call() {
         then.status(500).delay(Duration::from_millis(300)).body("{}");
     });
     let sdk = builder(&server)
-        .retry(RetryPolicy {
-            max_attempts: 50,
-            deadline: Some(Duration::from_millis(700)),
-            ..fast_policy()
-        })
+        .retry(
+            fast_policy()
+                .max_attempts(50)
+                .deadline(Some(Duration::from_millis(700))),
+        )
         .build()
         .unwrap();
     let err = sdk.segment_details(SEGMENT_ID).await.unwrap_err();
@@ -248,10 +244,7 @@ async fn a_quota_wait_past_the_deadline_times_out_without_a_request() {
     });
     let sdk = builder(&server)
         .rate_limit(RequestQuota::per_hour(1).unwrap())
-        .retry(RetryPolicy {
-            deadline: Some(Duration::from_millis(300)),
-            ..fast_policy()
-        })
+        .retry(fast_policy().deadline(Some(Duration::from_millis(300))))
         .build()
         .unwrap();
     sdk.segment_details(SEGMENT_ID).await.unwrap();

@@ -15,7 +15,7 @@ mod instance;
 mod operations;
 mod pacer;
 mod rate_limit;
-pub mod retry;
+mod retry;
 mod time;
 mod tls;
 mod transport;

@@ -1,4 +1,9 @@
 //! When to retry: a policy and the pure function [`decide`] that applies it.
+//!
+//! Only [`RetryPolicy`] is public: it is the contract, and its documentation says what it does.
+//! [`decide`] and its types ([`Outcome`], [`Decision`], [`GiveUp`]) are how it is done, kept
+//! internal so that they can change (a new kind of failure, another wait) without breaking
+//! users; their behaviour is pinned by the decision table in this module's tests.
 
 use std::time::Duration;
 
@@ -6,26 +11,43 @@ use std::time::Duration;
 ///
 /// The default: up to 4 attempts; exponential backoff with full jitter (base 200 ms, cap 10 s)
 /// on 429, 500, 502, 503, 504, connection errors and timeouts; a 429 waits for
-/// `X-RateLimit-Reset` (or `Retry-After`) when that is at most [`max_rate_limit_wait`](Self::max_rate_limit_wait)
-/// (60 s) away, and fails at once with [`Error::RateLimited`](crate::Error::RateLimited) otherwise; every
-/// call gives up after [`deadline`](Self::deadline) (2 minutes) in all.
+/// `X-RateLimit-Reset` (or `Retry-After`) when that is at most
+/// [`max_rate_limit_wait`](Self::max_rate_limit_wait) (60 s) away, and fails at once with
+/// [`Error::RateLimited`](crate::Error::RateLimited) otherwise; every call gives up after its
+/// [`deadline`](Self::deadline) (2 minutes) in all.
+///
+/// Change it with its setters, each of which returns the policy; read it with its getters:
+///
+/// ```
+/// use std::time::Duration;
+/// use braze_segments::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .max_attempts(3)
+///     .backoff(Duration::from_millis(100), Duration::from_secs(2))
+///     .deadline(Some(Duration::from_secs(30)));
+/// assert_eq!(policy.attempt_limit(), 3);
+/// assert_eq!(policy.backoff_ceiling(2), Duration::from_millis(200));
+/// assert!(policy.retries_status(503) && !policy.retries_status(404));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
     /// The first backoff ceiling; doubles with each retry.
-    pub base_delay: Duration,
+    pub(crate) base_delay: Duration,
     /// The largest backoff ceiling.
-    pub max_delay: Duration,
-    /// The longest a call waits for a rate-limit window to reset before it returns
-    /// [`Error::RateLimited`](crate::Error::RateLimited) instead.
-    pub max_rate_limit_wait: Duration,
+    pub(crate) max_delay: Duration,
+    /// The longest a call waits for a rate-limit window to reset.
+    pub(crate) max_rate_limit_wait: Duration,
     /// The most a call may take, attempts and waits included; `None` for no limit.
-    pub deadline: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
     /// HTTP statuses that are retried.
-    pub retry_statuses: Vec<u16>,
+    pub(crate) retry_statuses: Vec<u16>,
     /// Whether connection errors, dropped connections and timeouts are retried.
-    pub retry_transport_errors: bool,
+    pub(crate) retry_transport_errors: bool,
 }
 
 impl Default for RetryPolicy {
@@ -45,10 +67,88 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt, no retries (rate-limit waits still apply through the gate).
     pub fn none() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts in all, the first included (default 4); 1 turns retries off, and 0 counts as 1.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The exponential backoff: the ceiling before the first retry is `base` (default 200 ms),
+    /// doubling with each retry up to `max` (default 10 s); full jitter draws each wait
+    /// uniformly from `0..=ceiling`.
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max;
+        self
+    }
+
+    /// The longest a call waits for a rate-limit window to reset (default 60 s) before it
+    /// returns [`Error::RateLimited`](crate::Error::RateLimited) instead.
+    pub fn max_rate_limit_wait(mut self, wait: Duration) -> Self {
+        self.max_rate_limit_wait = wait;
+        self
+    }
+
+    /// The most a call may take, attempts and waits included (default 2 minutes); `None` for
+    /// no limit.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The HTTP statuses that are retried (default 429, 500, 502, 503, 504).
+    pub fn retry_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.retry_statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// Whether connection errors, dropped connections and timeouts are retried (default yes).
+    pub fn retry_transport_errors(mut self, retry: bool) -> Self {
+        self.retry_transport_errors = retry;
+        self
+    }
+
+    /// Attempts in all, the first included.
+    pub fn attempt_limit(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The backoff ceiling before the first retry.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The largest backoff ceiling.
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
+    }
+
+    /// The longest a call waits for a rate-limit window to reset.
+    pub fn rate_limit_patience(&self) -> Duration {
+        self.max_rate_limit_wait
+    }
+
+    /// The most a call may take; `None` for no limit.
+    pub fn time_limit(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    /// The HTTP statuses that are retried.
+    pub fn retried_statuses(&self) -> &[u16] {
+        &self.retry_statuses
+    }
+
+    /// True when a response with `status` is retried.
+    pub fn retries_status(&self, status: u16) -> bool {
+        self.retry_statuses.contains(&status)
+    }
+
+    /// True when connection errors, dropped connections and timeouts are retried.
+    pub fn retries_transport_errors(&self) -> bool {
+        self.retry_transport_errors
     }
 
     /// The backoff ceiling before retry number `retry` (1 for the first retry):
@@ -112,7 +212,7 @@ pub enum GiveUp {
 pub fn decide(policy: &RetryPolicy, outcome: &Outcome, attempts: u32, elapsed: Duration) -> Decision {
     let (retryable, server_wait) = match *outcome {
         Outcome::Status { status, server_wait } => (
-            policy.retry_statuses.contains(&status),
+            policy.retries_status(status),
             // A reset already past (the clocks disagree, or the window just turned) says
             // nothing about when to come back: back off like any retryable failure.
             if status == 429 {
@@ -282,22 +382,38 @@ mod tests {
             decide(&none, &status(503), 1, MS(0)),
             Decision::GiveUp(GiveUp::AttemptsExhausted)
         );
-        let no_transport = RetryPolicy {
-            retry_transport_errors: false,
-            ..RetryPolicy::default()
-        };
+        let no_transport = RetryPolicy::default().retry_transport_errors(false);
         assert_eq!(
             decide(&no_transport, &Outcome::Transport, 1, MS(0)),
             Decision::GiveUp(GiveUp::NotRetryable)
         );
-        let patient = RetryPolicy {
-            max_rate_limit_wait: Duration::from_secs(3600),
-            deadline: None,
-            ..RetryPolicy::default()
-        };
+        let patient = RetryPolicy::default()
+            .max_rate_limit_wait(Duration::from_secs(3600))
+            .deadline(None);
         assert_eq!(
             decide(&patient, &too_many(3000), 1, MS(0)),
             Decision::RetryAfter(Duration::from_secs(3000))
+        );
+        assert_eq!(
+            (patient.rate_limit_patience(), patient.time_limit()),
+            (Duration::from_secs(3600), None)
+        );
+        let custom = RetryPolicy::default()
+            .max_attempts(0)
+            .backoff(MS(50), MS(70))
+            .retry_statuses([503]);
+        assert_eq!(custom.attempt_limit(), 1, "0 attempts counts as 1");
+        assert_eq!((custom.base_delay(), custom.max_delay()), (MS(50), MS(70)));
+        assert_eq!(custom.backoff_ceiling(2), MS(70));
+        assert_eq!(custom.retried_statuses(), [503]);
+        assert!(custom.retries_transport_errors());
+        assert_eq!(
+            decide(&custom, &status(500), 1, MS(0)),
+            Decision::GiveUp(GiveUp::NotRetryable)
+        );
+        assert_eq!(
+            decide(&custom.max_attempts(3), &status(503), 1, MS(0)),
+            Decision::RetryJittered { ceiling: MS(50) }
         );
     }
 }
