@@ -423,4 +423,94 @@ mod tests {
         assert!(RequestQuota::per_hour(0).is_none());
         assert!(RequestQuota::per_window(5, Duration::from_secs(1)).is_some());
     }
+
+    #[test]
+    fn empty_only_when_all_three_are_missing() {
+        assert!(RateLimit::default().is_empty());
+        let reset = DateTime::from_timestamp(1_721_919_600, 0);
+        for one in [
+            RateLimit {
+                limit: Some(1),
+                ..RateLimit::default()
+            },
+            RateLimit {
+                remaining: Some(0),
+                ..RateLimit::default()
+            },
+            RateLimit {
+                reset_at: reset,
+                ..RateLimit::default()
+            },
+        ] {
+            assert!(!one.is_empty(), "{one:?}");
+        }
+    }
+
+    #[test]
+    fn resets_up_to_a_day_away_are_honoured() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_721_919_600);
+        let in_secs = |secs: i64| RateLimit {
+            reset_at: DateTime::from_timestamp(1_721_919_600 + secs, 0),
+            ..RateLimit::default()
+        };
+        assert_eq!(in_secs(-5).reset_after(now), Some(Duration::ZERO));
+        assert_eq!(in_secs(2 * 3600).reset_after(now), Some(Duration::from_secs(7200)));
+        assert_eq!(in_secs(24 * 3600).reset_after(now), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            in_secs(24 * 3600 + 1).reset_after(now),
+            None,
+            "garbled: a day and a second away"
+        );
+    }
+
+    #[test]
+    fn numbers_past_u64_are_refused_not_saturated() {
+        // 2^64 parses only as a float, and that float is exactly `u64::MAX as f64`.
+        let rl = RateLimit::from_headers(&headers(&[
+            ("x-ratelimit-limit", "18446744073709551616"),
+            ("x-ratelimit-remaining", "1.8e19"),
+        ]));
+        assert_eq!(rl.limit, None);
+        assert_eq!(rl.remaining, Some(18_000_000_000_000_000_000));
+    }
+
+    #[test]
+    fn last_seen_gives_back_every_figure_stored() {
+        let seen = LastSeen::default();
+        assert_eq!(seen.load(), None, "nothing seen yet");
+        let full = RateLimit {
+            limit: Some(250_000),
+            remaining: Some(0),
+            reset_at: DateTime::from_timestamp(1_721_919_600, 0),
+        };
+        seen.store(&full);
+        assert_eq!(seen.load(), Some(full));
+        seen.store(&RateLimit::default());
+        assert_eq!(
+            seen.load(),
+            Some(RateLimit::default()),
+            "missing figures come back missing"
+        );
+    }
+
+    #[test]
+    fn quotas_have_the_period_and_burst_asked_for() {
+        let figures = |q: RequestQuota| (q.quota.replenish_interval(), q.quota.burst_size().get());
+        let ms = Duration::from_millis;
+        assert_eq!(
+            figures(RequestQuota::per_window(5, Duration::from_secs(1)).unwrap()),
+            (ms(200), 5)
+        );
+        assert_eq!(
+            figures(RequestQuota::per_window(3, Duration::from_secs(6)).unwrap()),
+            (ms(2000), 3)
+        );
+        assert_eq!(figures(RequestQuota::per_second(4).unwrap()), (ms(250), 4));
+        assert_eq!(figures(RequestQuota::per_hour(7200).unwrap()), (ms(500), 7200));
+        assert!(RequestQuota::per_window(0, Duration::from_secs(1)).is_none());
+        assert!(
+            RequestQuota::per_window(5, Duration::from_nanos(4)).is_none(),
+            "a period under 1 ns"
+        );
+    }
 }
