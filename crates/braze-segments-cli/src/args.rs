@@ -131,8 +131,8 @@ pub enum Command {
     /// List every segment (all pages).
     List {
         /// Oldest (asc, Braze's default) or newest (desc) first.
-        #[arg(long, value_enum, default_value_t = Sort::Asc)]
-        sort: Sort,
+        #[arg(long, value_parser = sort_parser(), default_value_t = SortDirection::Asc)]
+        sort: SortDirection,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
         output: ListFormat,
@@ -148,7 +148,7 @@ pub enum Command {
         days: u32,
         /// The last day (ISO 8601, e.g. 2024-07-25 or 2024-07-25T00:00:00Z; default: now).
         #[arg(long, value_name = "DATE", value_parser = parse_ending_at)]
-        ending_at: Option<String>,
+        ending_at: Option<chrono::DateTime<chrono::FixedOffset>>,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = SeriesFormat::Text)]
         output: SeriesFormat,
@@ -174,8 +174,8 @@ pub enum Command {
         #[arg(long)]
         overwrite: bool,
         /// Listing order [default: asc, or the file's when resuming].
-        #[arg(long, value_enum)]
-        sort: Option<Sort>,
+        #[arg(long, value_parser = sort_parser())]
+        sort: Option<SortDirection>,
         #[command(flatten)]
         connection: ConnectionArgs,
     },
@@ -226,11 +226,15 @@ fn days_parser() -> clap::builder::RangedI64ValueParser<u32> {
     clap::value_parser!(u32).range(i64::from(*days.start())..=i64::from(*days.end()))
 }
 
-fn parse_ending_at(text: &str) -> Result<String, String> {
+/// A date or date-time in any shape the SDK reads Braze's in (`Timestamp::parse`); a date
+/// alone is midnight UTC.
+fn parse_ending_at(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
     if text.trim().is_empty() {
         return Err("it is empty: give a date such as 2024-07-25, or leave out --ending-at for now".into());
     }
-    Ok(text.to_owned())
+    braze_segments::Timestamp::parse(text)
+        .at_offset()
+        .ok_or_else(|| "it is not a date: give ISO 8601, e.g. 2024-07-25 or 2024-07-25T23:59:59-05:00".into())
 }
 
 fn parse_share(text: &str) -> Result<f64, String> {
@@ -241,21 +245,11 @@ fn parse_share(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("{text} is not a fraction: give 0 < F ≤ 1, e.g. 0.25"))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Sort {
-    /// Oldest first.
-    Asc,
-    /// Newest first.
-    Desc,
-}
-
-impl From<Sort> for SortDirection {
-    fn from(s: Sort) -> Self {
-        match s {
-            Sort::Asc => SortDirection::Asc,
-            Sort::Desc => SortDirection::Desc,
-        }
-    }
+/// `--sort`: the SDK's own directions (one list of them, `SortDirection::ALL`).
+fn sort_parser() -> impl clap::builder::TypedValueParser<Value = SortDirection> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(SortDirection::ALL.map(SortDirection::as_str))
+        .map(|s| s.parse::<SortDirection>().unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

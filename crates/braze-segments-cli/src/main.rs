@@ -98,14 +98,14 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
     } = connect::connect(&connection).await?;
     match command {
         Command::Details { segment_id, output, .. } => show::details(&client, &segment_id, output).await,
-        Command::List { sort, output, .. } => show::list(&client, sort.into(), output).await,
+        Command::List { sort, output, .. } => show::list(&client, sort, output).await,
         Command::DataSeries {
             segment_id,
             days,
             ending_at,
             output,
             ..
-        } => show::data_series(&client, &segment_id, days, ending_at.as_deref(), output).await,
+        } => show::data_series(&client, &segment_id, days, ending_at, output).await,
         Command::Export {
             out,
             format,
@@ -128,7 +128,7 @@ fn export_args(
     concurrency: u16,
     resume: bool,
     overwrite: bool,
-    sort: Option<args::Sort>,
+    sort: Option<braze_segments::SortDirection>,
 ) -> export::ExportArgs<'_> {
     export::ExportArgs {
         out,
@@ -136,6 +136,6 @@ fn export_args(
         concurrency: usize::from(concurrency),
         resume,
         overwrite,
-        sort: sort.map(Into::into),
+        sort,
     }
 }

@@ -166,9 +166,23 @@ pub enum SortDirection {
 }
 
 impl SortDirection {
-    /// Every direction (`cargo xtask check` compares them with the spec's enum).
-    #[doc(hidden)]
+    /// Every direction (`cargo xtask check` compares them with the spec's enum; the CLI offers
+    /// them as its `--sort` values).
     pub const ALL: [SortDirection; 2] = [SortDirection::Asc, SortDirection::Desc];
+
+    /// The value Braze takes: `"asc"` or `"desc"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SortDirection::Asc => "asc",
+            SortDirection::Desc => "desc",
+        }
+    }
+}
+
+impl std::fmt::Display for SortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl From<SortDirection> for api::SortDirection {
@@ -184,11 +198,10 @@ impl std::str::FromStr for SortDirection {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "asc" => Ok(SortDirection::Asc),
-            "desc" => Ok(SortDirection::Desc),
-            other => Err(format!("unknown sort direction {other:?}: expected asc or desc")),
-        }
+        SortDirection::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown sort direction {s:?}: expected asc or desc"))
     }
 }
 
