@@ -77,3 +77,55 @@ async fn braze_an_hour_behind_a_reset_an_hour_off_is_not_retried_back_to_back() 
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     assert_eq!(limited.calls(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_without_a_remaining_figure_still_takes_its_wait_on_brazes_clock() {
+    let server = MockServer::start_async().await;
+    // No `X-RateLimit-Remaining`: the 429 alone says a wait follows, so its `Date` is read.
+    let braze_now = epoch_now() + 3600;
+    let limited = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(429)
+            .header("date", http_date(braze_now))
+            .header("x-ratelimit-reset", (braze_now + 2).to_string())
+            .body(r#"{"message":"API rate limit exceeded"}"#);
+    });
+    let sdk = client(&server);
+    let call = tokio::spawn({
+        let sdk = sdk.clone();
+        async move { sdk.segment_details(SEGMENT_ID).await }
+    });
+    while limited.calls_async().await == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    limited.delete_async().await;
+    let ok = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200).body(r#"{"message":"success"}"#);
+    });
+    let result = call.await.unwrap();
+    assert!(result.is_ok(), "the wait was taken on Braze's clock: {result:?}");
+    assert_eq!(ok.calls(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_success_that_spends_the_window_closes_the_gate_until_the_reset_on_brazes_clock() {
+    let server = MockServer::start_async().await;
+    // A 200 with nothing left: the next call waits for the reset, 2 s ahead on Braze's clock
+    // (an hour ahead of ours), not an hour and 2 s as the local clock would have it.
+    let braze_now = epoch_now() + 3600;
+    let spent = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200)
+            .header("date", http_date(braze_now))
+            .header("x-ratelimit-limit", "10")
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", (braze_now + 2).to_string())
+            .body(r#"{"message":"success"}"#);
+    });
+    let sdk = client(&server);
+    sdk.segment_details(SEGMENT_ID).await.unwrap();
+    let second = sdk.segment_details(SEGMENT_ID).await;
+    assert!(second.is_ok(), "the gate opened at Braze's reset: {second:?}");
+    assert_eq!(spent.calls(), 2);
+}
