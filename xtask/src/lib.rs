@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+pub mod build_cost;
 mod decode_path;
 mod enums;
 mod examples;

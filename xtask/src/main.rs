@@ -12,13 +12,21 @@ const USAGE: &str = "usage: cargo xtask <generate|check|bench>
              ways, decode path, enums, parameter limits, servers, instance names),
              compare the snapshots with fresh generation
   bench [--endpoint URL] [--requests N] [--concurrency C] [--rounds R] [--export-sizes 10000,50000]
-             release-build and run the benchmarks; results in target/bench/results.json";
+        [--budget-only] [--no-build-cost]
+             release-build and run the benchmarks; results in target/bench/results.json;
+             then the build cost (below)
+  build-cost clean builds of a minimal SDK consumer and a minimal reqwest+serde_json+tokio one
+             (same TLS), their ratio, and the SDK's rebuild after a one-line spec edit;
+             results in target/bench/build-cost.json";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = xtask::workspace_root();
     match args.first().map(String::as_str) {
-        Some("generate") => match xtask::generate(&root) {
+        Some("generate") => match xtask::generate(&root).and_then(|mut changed| {
+            changed.extend(xtask::write_public_api(&root)?);
+            Ok(changed)
+        }) {
             Ok(changed) if changed.is_empty() => {
                 println!("snapshots already match {}", xtask::SPEC);
                 ExitCode::SUCCESS
@@ -27,7 +35,7 @@ fn main() -> ExitCode {
                 for path in changed {
                     println!("wrote {}", path.display());
                 }
-                println!("review the diff (git diff crates/*/generated) and commit it");
+                println!("review the diff (git diff crates/*/generated crates/*/public-api.txt) and commit it");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -36,7 +44,8 @@ fn main() -> ExitCode {
             }
         },
         Some("check") => {
-            let problems = xtask::check_all(&root);
+            let mut problems = xtask::check_all(&root);
+            problems.extend(xtask::check_public_api(&root));
             if problems.is_empty() {
                 println!(
                     "ok: spec lints clean, every example decodes, the SDK matches the spec, snapshots match the spec"
@@ -49,7 +58,15 @@ fn main() -> ExitCode {
             eprintln!("cargo xtask check: {} problem(s)", problems.len());
             ExitCode::FAILURE
         }
-        Some("bench") => bench(&root, &args[1..]),
+        Some("bench") => {
+            let build_cost = !args.iter().any(|a| a == "--no-build-cost");
+            let bench_args: Vec<String> = args[1..].iter().filter(|a| *a != "--no-build-cost").cloned().collect();
+            match bench(&root, &bench_args) {
+                code if code == ExitCode::SUCCESS && build_cost => build_cost_command(&root),
+                code => code,
+            }
+        }
+        Some("build-cost") => build_cost_command(&root),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -95,6 +112,47 @@ fn bench(root: &std::path::Path, args: &[String]) -> ExitCode {
         Ok(_) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("error: cannot run the bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask build-cost`.
+fn build_cost_command(root: &std::path::Path) -> ExitCode {
+    println!("build cost: two clean builds of minimal consumers, then a spec edit (takes minutes)");
+    match xtask::build_cost::measure(root) {
+        Ok(cost) => {
+            println!(
+                "clean build, minimal consumer of braze-segments: {:.1} s ({} crates)",
+                cost.sdk_s, cost.sdk_crates
+            );
+            println!(
+                "clean build, minimal consumer of reqwest + serde_json + tokio: {:.1} s ({} crates)",
+                cost.plain_s, cost.plain_crates
+            );
+            println!("ratio: {:.2}", cost.ratio());
+            println!(
+                "rebuild of the SDK after a one-line spec edit: {:.2} s",
+                cost.spec_edit_rebuild_s
+            );
+            let out = root.join("target/bench/build-cost.json");
+            let written = out
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&out, serde_json::to_string_pretty(&cost.to_json()).unwrap_or_default()));
+            match written {
+                Ok(()) => {
+                    println!("results: {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
