@@ -52,12 +52,21 @@ fn an_export_that_meets_a_spent_budget_says_so_and_completes() {
     let out = dir.path().join("segments.jsonl");
     let (_, stderr) = stand_in
         .cli()
-        .args(["--reserve", "3", "export", "--concurrency", "2", "--out"])
+        .args(["-v", "--reserve", "3", "export", "--concurrency", "2", "--out"])
         .arg(&out)
         .run_expecting(0);
     assert!(
         stderr.contains("waiting for Braze's budget until") && stderr.contains("the reserve is reached"),
         "{stderr}"
+    );
+    // -v traces each wait: why, how long, until when.
+    let traced = stderr
+        .lines()
+        .find(|l| l.contains("waiting for Braze's budget") && l.contains("reason="))
+        .unwrap_or_else(|| panic!("no traced wait: {stderr}"));
+    assert!(
+        traced.contains("reason=the reserve is reached") && traced.contains("wait_ms=") && traced.contains("until="),
+        "{traced}"
     );
     let lines = std::fs::read_to_string(&out).unwrap();
     assert_eq!(lines.lines().count(), 60, "{stderr}");
