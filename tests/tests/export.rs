@@ -209,7 +209,8 @@ async fn data_series_length_bounds() {
     .await;
     let id = braze.segments()[0].id.clone();
     for days in [1, 100] {
-        let points = client.segment_data_series(&id, days, Some("2024-07-25")).await.unwrap();
+        let end = chrono::DateTime::parse_from_rfc3339("2024-07-25T00:00:00Z").unwrap();
+        let points = client.segment_data_series(&id, days, Some(end)).await.unwrap();
         assert_eq!(points.len(), days as usize);
         assert_eq!(points.last().unwrap().time.raw(), "2024-07-25");
     }

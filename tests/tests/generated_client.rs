@@ -92,7 +92,8 @@ async fn list_and_data_series_parse_every_field() {
     let series = server.get_segment_data_series(|when, then| {
         when.segment_id(&SEGMENT_ID.parse().unwrap())
             .length(std::num::NonZeroU8::new(3).unwrap())
-            .ending_at("2024-07-25T23:59:59-5:00");
+            // Sent as RFC 3339 with the offset it was given.
+            .ending_at("2024-07-25T23:59:59-05:00");
         then.ok(&serde_json::from_value(serde_json::json!({
             "message": "success",
             "data": [{"time": "2024-07-23", "size": 11873}, {"time": "2024-07-24", "size": 12004},
@@ -101,8 +102,12 @@ async fn list_and_data_series_parse_every_field() {
         .unwrap());
     });
     let sdk = client(&server);
-    let page = sdk.segments_page(1, braze_segments::SortDirection::Desc).await.unwrap();
+    let page = sdk
+        .segments_page_with_meta(1, braze_segments::SortDirection::Desc)
+        .await
+        .unwrap();
     list.assert();
+    assert_eq!((page.status, page.attempts), (200, 1));
     assert_eq!(page.value.len(), 2);
     assert_eq!(page.value[1].id, "0f2a3e4c-5b6d-4e7f-8a9b-0c1d2e3f4a5b");
     assert_eq!(page.value[1].name.as_deref(), Some("VIP, Europe"));
@@ -110,11 +115,20 @@ async fn list_and_data_series_parse_every_field() {
     assert_eq!(page.value[1].tags, ["vip"]);
     assert_eq!(page.value[0].analytics_tracking_enabled, Some(true));
 
-    let points = sdk
-        .segment_data_series(SEGMENT_ID, 3, Some("2024-07-25T23:59:59-5:00"))
+    let ending_at = chrono::DateTime::parse_from_rfc3339("2024-07-25T23:59:59-05:00").unwrap();
+    let series_response = sdk
+        .segment_data_series_with_meta(SEGMENT_ID, 3, Some(ending_at))
         .await
         .unwrap();
     series.assert();
+    assert_eq!((series_response.status, series_response.attempts), (200, 1));
+    // The plain calls give the same values.
+    assert_eq!(
+        sdk.segments_page(1, braze_segments::SortDirection::Desc).await.unwrap(),
+        page.value
+    );
+    let points = sdk.segment_data_series(SEGMENT_ID, 3, Some(ending_at)).await.unwrap();
+    assert_eq!(points, series_response.value);
     assert_eq!(points.len(), 3);
     assert_eq!((points[0].time.raw(), points[0].size), ("2024-07-23", 11873));
     assert_eq!((points[2].time.raw(), points[2].size), ("2024-07-25", 12130));

@@ -109,7 +109,6 @@ fn main() {
             let ids = client_rt
                 .block_on(client.segments_page(0, braze_segments::SortDirection::Asc))
                 .expect("listing segments")
-                .value
                 .into_iter()
                 .map(|s| s.id)
                 .collect::<Vec<_>>();

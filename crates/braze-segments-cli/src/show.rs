@@ -119,7 +119,7 @@ pub async fn data_series(
     client: &Client,
     segment_id: &str,
     days: u32,
-    ending_at: Option<&str>,
+    ending_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     output: SeriesFormat,
 ) -> Result<(), Failure> {
     let points = client.segment_data_series(segment_id, days, ending_at).await?;

@@ -167,6 +167,16 @@ fn days_ending_at_and_concurrency_are_checked_by_clap_under_the_clis_names() {
             "ending_at",
         ),
         (
+            &["data-series", README_ID, "--days", "7", "--ending-at", "yesterday"][..],
+            "--ending-at",
+            "ending_at",
+        ),
+        (
+            &["data-series", README_ID, "--days", "7", "--ending-at", "2024-02-30"][..],
+            "--ending-at",
+            "ending_at",
+        ),
+        (
             &["export", "--out", out, "--concurrency", "0"][..],
             "--concurrency",
             "concurrency must",

@@ -1,6 +1,7 @@
 //! The Braze operations the SDK wraps, each a thin call through [`Client::run`].
 
 use braze_segments_api::types as api;
+use chrono::{DateTime, Datelike as _, FixedOffset, SecondsFormat};
 
 use crate::{Client, DataPoint, Error, Response, SegmentDetails, SegmentSummary, SortDirection};
 
@@ -36,7 +37,17 @@ impl Client {
 
     /// `GET /segments/list`: one page (from 0) of up to 100 segments. Listed segments without an
     /// id are left out. See [`segments`](Self::segments) for all pages as a stream.
-    pub async fn segments_page(&self, page: u32, sort: SortDirection) -> Result<Response<Vec<SegmentSummary>>, Error> {
+    pub async fn segments_page(&self, page: u32, sort: SortDirection) -> Result<Vec<SegmentSummary>, Error> {
+        self.segments_page_with_meta(page, sort).await.map(Response::into_inner)
+    }
+
+    /// [`segments_page`](Self::segments_page) with the response's status, rate-limit figures
+    /// and attempt count.
+    pub async fn segments_page_with_meta(
+        &self,
+        page: u32,
+        sort: SortDirection,
+    ) -> Result<Response<Vec<SegmentSummary>>, Error> {
         self.list_page_with_meta(page, sort)
             .await
             .map(|r| r.map(|(segments, _)| segments))
@@ -69,15 +80,39 @@ impl Client {
     }
 
     /// `GET /segments/data_series`: the segment's size for each of `length_days` days (1 to
-    /// 100) ending at `ending_at` (Braze's default: now). Braze may return fewer points
+    /// 100) ending at `ending_at` (Braze's default: now), sent as RFC 3339 with its offset (the
+    /// offset decides which calendar day it falls on). Braze may return fewer points
     /// (`length_days` is a maximum) in any order: the points come back sorted by day. Points
     /// without a time or size are left out.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &braze_segments::Client) -> Result<(), braze_segments::Error> {
+    /// use chrono::DateTime;
+    /// let end = DateTime::parse_from_rfc3339("2024-07-25T23:59:59-05:00").unwrap();
+    /// for point in client.segment_data_series("6d68ea15-…", 7, Some(end)).await? {
+    ///     println!("{:?} {}", point.day(), point.size);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn segment_data_series(
         &self,
         segment_id: &str,
         length_days: u32,
-        ending_at: Option<&str>,
+        ending_at: Option<DateTime<FixedOffset>>,
     ) -> Result<Vec<DataPoint>, Error> {
+        self.segment_data_series_with_meta(segment_id, length_days, ending_at)
+            .await
+            .map(Response::into_inner)
+    }
+
+    /// [`segment_data_series`](Self::segment_data_series) with the response's status,
+    /// rate-limit figures and attempt count.
+    pub async fn segment_data_series_with_meta(
+        &self,
+        segment_id: &str,
+        length_days: u32,
+        ending_at: Option<DateTime<FixedOffset>>,
+    ) -> Result<Response<Vec<DataPoint>>, Error> {
         let segment_id = check_segment_id(segment_id)?;
         let days = Client::DATA_SERIES_LENGTH_DAYS;
         let length = Some(length_days)
@@ -88,22 +123,30 @@ impl Client {
                 let (min, max) = (days.start(), days.end());
                 Error::invalid("length_days", format!("{length_days} is outside {min}..={max}"))
             })?;
-        if let Some(at) = ending_at {
-            if at.trim().is_empty() {
-                return Err(Error::invalid("ending_at", "is empty"));
-            }
-        }
+        let ending_at = ending_at.map(rfc3339).transpose()?;
         let response = self
             .run("get_segment_data_series", Some(segment_id), |api| {
                 let mut request = api.get_segment_data_series().segment_id(segment_id).length(length);
-                if let Some(at) = ending_at {
-                    request = request.ending_at(at);
+                if let Some(at) = &ending_at {
+                    request = request.ending_at(at.as_str());
                 }
                 request.send()
             })
             .await?;
-        Ok(DataPoint::from_series(response.value))
+        Ok(response.map(DataPoint::from_series))
     }
+}
+
+/// `at` as RFC 3339 (`2024-07-25T23:59:59-05:00`, `Z` for UTC, a fraction only when it has
+/// one). RFC 3339 has four-digit years only: another year is refused before any request.
+fn rfc3339(at: DateTime<FixedOffset>) -> Result<String, Error> {
+    if !(0..=9999).contains(&at.year()) {
+        return Err(Error::invalid(
+            "ending_at",
+            format!("year {} cannot be written in RFC 3339 (0 to 9999)", at.year()),
+        ));
+    }
+    Ok(at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
 fn check_segment_id(segment_id: &str) -> Result<&str, Error> {
@@ -136,5 +179,27 @@ mod tests {
             ));
         }
         assert!(check_segment_id(&"x".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn ending_at_is_sent_as_rfc3339_with_its_offset() {
+        let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap();
+        assert_eq!(
+            rfc3339(at("2024-07-25T23:59:59-05:00")).unwrap(),
+            "2024-07-25T23:59:59-05:00"
+        );
+        assert_eq!(
+            rfc3339(at("2024-07-25T00:00:00+00:00")).unwrap(),
+            "2024-07-25T00:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(at("2024-07-25T00:00:00.250+09:30")).unwrap(),
+            "2024-07-25T00:00:00.250+09:30"
+        );
+        let far = DateTime::parse_from_rfc3339("9999-12-31T23:59:59+00:00").unwrap() + chrono::TimeDelta::days(1);
+        assert!(matches!(
+            rfc3339(far),
+            Err(Error::InvalidInput { field: "ending_at", .. })
+        ));
     }
 }
