@@ -416,4 +416,19 @@ mod tests {
             Decision::RetryJittered { ceiling: MS(50) }
         );
     }
+
+    #[test]
+    fn getters_read_back_the_defaults_and_what_was_set() {
+        let default = RetryPolicy::default();
+        assert_eq!(default.attempt_limit(), 4);
+        assert_eq!(default.time_limit(), Some(Duration::from_secs(120)));
+        assert!(default.retries_transport_errors());
+        let set = RetryPolicy::default()
+            .max_attempts(3)
+            .deadline(Some(Duration::from_secs(30)))
+            .retry_transport_errors(false);
+        assert_eq!(set.attempt_limit(), 3);
+        assert_eq!(set.time_limit(), Some(Duration::from_secs(30)));
+        assert!(!set.retries_transport_errors());
+    }
 }
