@@ -1,9 +1,9 @@
 //! `mock-server`: the stand-in Braze in the foreground, with its options.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::time::Duration;
 
-use braze_segments_mock_server::{Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig};
+use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig};
 use clap::ValueEnum;
 
 use crate::term::{note, say, shown};
@@ -11,8 +11,9 @@ use crate::Failure;
 
 #[derive(Debug, clap::Args)]
 pub struct MockServerArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:4010")]
+    /// Address to listen on: IP:PORT or HOST:PORT (e.g. localhost:4010; a name is looked up
+    /// once, and its IPv4 address preferred).
+    #[arg(long, default_value = "127.0.0.1:4010", value_parser = parse_addr)]
     addr: SocketAddr,
     /// Segments in the dataset.
     #[arg(long, default_value_t = 250)]
@@ -20,41 +21,54 @@ pub struct MockServerArgs {
     /// Seed of the dataset.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// The API key the server accepts.
-    #[arg(long, default_value = braze_segments_mock_server::DEFAULT_API_KEY)]
+    /// The API key the server accepts (not empty).
+    #[arg(long, default_value = braze_segments_mock_server::DEFAULT_API_KEY, value_parser = parse_api_key)]
     api_key: String,
     /// Fraction of requests answered with an injected fault (0 to 1).
     #[arg(long, default_value_t = 0.0, value_parser = parse_fraction)]
     fail_rate: f64,
-    /// Which faults to draw from (comma-separated; default: all).
+    /// Which faults to draw from (comma-separated; default: the transient ones, server-error,
+    /// bad-gateway, unavailable, gateway-timeout, burst, drop, delay).
     #[arg(long, value_enum, value_delimiter = ',')]
     fault_kinds: Vec<FaultKind>,
-    /// Seed of the fault draws.
+    /// Seed of the fault draws: the same seed gives the same faults to the same requests (method,
+    /// path and query, and how many times that request came before), whatever their order.
     #[arg(long, default_value_t = 7)]
     fault_seed: u64,
     /// How long a `delay` fault holds its answer.
     #[arg(long, default_value = "200ms", value_parser = humantime::parse_duration)]
     fault_delay: Duration,
-    /// Rate-limit budget as N/WINDOW (e.g. 250000/1h, 100/10s), or "off".
+    /// Rate-limit budget as N/WINDOW (e.g. 250000/1h, 100/10s, 100/500ms: windows are kept to the
+    /// millisecond, X-RateLimit-Reset rounds their end up to the second), or "off".
     #[arg(long, default_value = "250000/1h", value_parser = parse_rate_limit)]
     rate_limit: RateLimitArg,
 }
 
-/// A kind of injected fault, as named on the command line.
+/// A kind of injected fault, as named on the command line (see [`Fault`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FaultKind {
-    /// 500 with Braze's JSON error body.
+    /// Braze's 500 with its JSON error body.
     ServerError,
-    /// 502 with an HTML body, as a proxy sends.
+    /// A proxy's 502 with an HTML body (no rate-limit headers).
     BadGateway,
-    /// 503 with an empty body.
+    /// Braze's 503 with an empty body.
     Unavailable,
-    /// 429 whose window resets at the next second.
+    /// A proxy's 504 with an HTML body (no rate-limit headers).
+    GatewayTimeout,
+    /// Braze's 429 of a spent budget: Remaining 0, reset at the end of the window.
     RateLimited,
+    /// A burst 429: Remaining above 0, reset within a second.
+    Burst,
+    /// Braze's 403 "Access Denied" (the key lacks the permission).
+    Forbidden,
+    /// Braze's 202 "queued" (maintenance).
+    Queued,
     /// The connection is closed without an answer.
     Drop,
     /// The normal answer, late.
     Delay,
+    /// The normal answer; a data series' points in a shuffled order.
+    Unordered,
 }
 
 impl From<FaultKind> for Fault {
@@ -63,9 +77,14 @@ impl From<FaultKind> for Fault {
             FaultKind::ServerError => Fault::ServerError,
             FaultKind::BadGateway => Fault::BadGatewayHtml,
             FaultKind::Unavailable => Fault::Unavailable,
+            FaultKind::GatewayTimeout => Fault::GatewayTimeoutHtml,
             FaultKind::RateLimited => Fault::RateLimited,
+            FaultKind::Burst => Fault::Burst,
+            FaultKind::Forbidden => Fault::Forbidden,
+            FaultKind::Queued => Fault::Queued,
             FaultKind::Drop => Fault::DropConnection,
             FaultKind::Delay => Fault::Delay,
+            FaultKind::Unordered => Fault::Unordered,
         }
     }
 }
@@ -91,10 +110,50 @@ fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
         .ok_or_else(|| format!("{s:?} is not N/WINDOW, e.g. 250000/1h"))?;
     let limit: u64 = n.trim().parse().map_err(|_| format!("{n:?} is not a whole number"))?;
     let window = humantime::parse_duration(window.trim()).map_err(|e| format!("window {window:?}: {e}"))?;
-    if window < Duration::from_secs(1) {
-        return Err("the window must be at least 1s".into());
+    if window < Duration::from_millis(1) {
+        return Err("the window must be at least 1ms".into());
     }
     Ok(RateLimitArg(Some(RateLimitConfig { limit, window })))
+}
+
+fn parse_api_key(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Err("the key is empty: give the key clients must send (or leave --api-key out)".into())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+/// IP:PORT as is; HOST:PORT looked up, its first IPv4 address preferred (clients that connect to
+/// `localhost` try it first or fall back to it).
+fn parse_addr(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    let found: Vec<SocketAddr> = s
+        .to_socket_addrs()
+        .map_err(|e| format!("{s:?} is not IP:PORT or HOST:PORT ({e})"))?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| format!("{s:?} names no address"))
+}
+
+/// The kinds to draw from: those named, each once, or the transient ones.
+fn fault_kinds(args: &MockServerArgs) -> Vec<Fault> {
+    if args.fault_kinds.is_empty() {
+        return Fault::TRANSIENT.to_vec();
+    }
+    let mut kinds: Vec<Fault> = Vec::new();
+    for &kind in &args.fault_kinds {
+        if !kinds.contains(&Fault::from(kind)) {
+            kinds.push(Fault::from(kind));
+        }
+    }
+    kinds
 }
 
 pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
@@ -106,11 +165,7 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
         rate_limit: args.rate_limit.0,
         faults: FaultConfig {
             rate: args.fail_rate,
-            kinds: if args.fault_kinds.is_empty() {
-                Fault::ALL.to_vec()
-            } else {
-                args.fault_kinds.iter().map(|&k| Fault::from(k)).collect()
-            },
+            kinds: fault_kinds(args),
             seed: args.fault_seed,
             delay: args.fault_delay,
         },
@@ -133,11 +188,81 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
     }
     say!("press Ctrl-C to stop");
     let _ = tokio::signal::ctrl_c().await;
+    let counters = braze.counters();
     note!(
         "stopping after {} requests ({} faults injected)",
-        braze.counters().total(),
-        braze.counters().total_faults()
+        counters.total(),
+        counters.total_faults()
     );
+    if args.fail_rate > 0.0 {
+        let kinds = fault_kinds(args);
+        for endpoint in Endpoint::SERVED {
+            let each: Vec<String> = kinds
+                .iter()
+                .map(|&kind| format!("{}={}", kind.name(), counters.faults_at(endpoint, kind)))
+                .collect();
+            note!("  faults at {}: {}", endpoint.path(), each.join(" "));
+        }
+    }
     braze.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: MockServerArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<MockServerArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("mock-server").chain(args.iter().copied())).map(|cli| cli.args)
+    }
+
+    #[test]
+    fn an_empty_api_key_is_a_usage_error() {
+        let err = parse(&["--api-key", ""]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--api-key"), "{err}");
+        assert!(err.to_string().contains("the key is empty"), "{err}");
+        assert_eq!(parse(&["--api-key", "k"]).unwrap().api_key, "k");
+    }
+
+    #[test]
+    fn addr_takes_a_host_name() {
+        let args = parse(&["--addr", "localhost:4011"]).unwrap();
+        assert_eq!(args.addr, SocketAddr::from(([127, 0, 0, 1], 4011)));
+        assert_eq!(parse(&["--addr", "[::1]:0"]).unwrap().addr, "[::1]:0".parse().unwrap());
+        for bad in ["localhost", "no-such-host.invalid:80", ":80"] {
+            assert_eq!(parse(&["--addr", bad]).unwrap_err().exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_windows_below_a_second_are_kept_exact() {
+        let window = |text: &str| parse(&["--rate-limit", text]).map(|a| a.rate_limit.0.map(|r| (r.limit, r.window)));
+        assert_eq!(window("100/500ms").unwrap(), Some((100, Duration::from_millis(500))));
+        assert_eq!(window("250000/1h").unwrap(), Some((250_000, Duration::from_secs(3600))));
+        assert_eq!(window("off").unwrap(), None);
+        for bad in ["100/0ms", "100/500us", "100", "x/1s"] {
+            assert_eq!(window(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_fault_kind_has_its_flag_under_its_own_name() {
+        for kind in FaultKind::value_variants() {
+            let fault = Fault::from(*kind);
+            assert_eq!(kind.to_possible_value().unwrap().get_name(), fault.name());
+        }
+        assert_eq!(FaultKind::value_variants().len(), Fault::ALL.len());
+        let args = parse(&["--fault-kinds", "burst,rate-limited,burst"]).unwrap();
+        assert_eq!(fault_kinds(&args), [Fault::Burst, Fault::RateLimited]);
+        assert_eq!(fault_kinds(&parse(&[]).unwrap()), Fault::TRANSIENT);
+    }
 }

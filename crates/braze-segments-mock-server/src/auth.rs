@@ -6,7 +6,7 @@ use subtle::ConstantTimeEq as _;
 
 use crate::reply::{self, Reply};
 
-/// The one `Authorization` value the stand-in accepts.
+/// The one key the stand-in accepts.
 pub(crate) struct Key {
     expected: Vec<u8>,
 }
@@ -14,17 +14,31 @@ pub(crate) struct Key {
 impl Key {
     pub(crate) fn new(api_key: &str) -> Key {
         Key {
-            expected: format!("Bearer {api_key}").into_bytes(),
+            expected: api_key.as_bytes().to_vec(),
         }
     }
 
-    /// Whether `headers` carry the key. The bytes are compared in constant time, so how long
-    /// the answer takes does not tell how much of a guess was right (a guess of another length
-    /// is refused at once: the key's length is not a secret worth the cost).
+    /// Whether `headers` carry the key as `Bearer <key>`. The scheme's name is read in any case
+    /// (`bearer`, `BEARER`: schemes are case-insensitive, RFC 9110 §11.1) and may be followed by
+    /// more than one space; the key must match exactly. Its bytes are compared in constant time,
+    /// so how long the answer takes does not tell how much of a guess was right (a guess of
+    /// another length is refused at once: the key's length is not a secret worth the cost).
     pub(crate) fn accepts(&self, headers: &HeaderMap) -> bool {
-        headers
-            .get(AUTHORIZATION)
-            .is_some_and(|value| bool::from(value.as_bytes().ct_eq(&self.expected)))
+        let Some(value) = headers.get(AUTHORIZATION) else {
+            return false;
+        };
+        let value = value.as_bytes();
+        let Some((scheme, rest)) = value.split_at_checked(6) else {
+            return false;
+        };
+        if !scheme.eq_ignore_ascii_case(b"bearer") || rest.first() != Some(&b' ') {
+            return false;
+        }
+        let key = match rest.iter().position(|&b| b != b' ') {
+            Some(start) => &rest[start..],
+            None => return false,
+        };
+        bool::from(key.ct_eq(&self.expected))
     }
 }
 

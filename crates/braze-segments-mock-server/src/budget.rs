@@ -1,27 +1,28 @@
 //! The rate-limit budget: one per stand-in (Braze's is per workspace), spent only by
 //! authenticated requests, so its state is one window and one count whatever arrives.
 
-use std::sync::Mutex;
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::RateLimitConfig;
 
-/// What a request saw of the budget.
-#[derive(Debug, Clone, Copy)]
+/// What a request saw of the budget: the figures of its rate-limit headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Spent {
     /// Whether the request may go on (false: answer 429).
     pub(crate) allowed: bool,
     pub(crate) limit: u64,
     pub(crate) remaining: u64,
-    /// When the window ends, in seconds since the epoch.
+    /// When the window ends, in whole seconds since the epoch (rounded up).
     pub(crate) reset: u64,
 }
 
 /// What one window of the budget saw, for tests that check how clients share it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BudgetWindow {
-    /// When the window started, in seconds since the epoch.
-    pub start: u64,
+    /// When the window started, in milliseconds since the epoch.
+    pub start_ms: u64,
     /// Requests it let through (so the lowest `X-RateLimit-Remaining` it sent was the limit
     /// minus this).
     pub spent: u64,
@@ -35,56 +36,137 @@ const WINDOWS_KEPT: usize = 1024;
 pub(crate) struct Budget {
     config: RateLimitConfig,
     /// The current window, then the ones before it (newest last, at most [`WINDOWS_KEPT`]).
-    windows: Mutex<std::collections::VecDeque<BudgetWindow>>,
+    windows: Mutex<VecDeque<BudgetWindow>>,
 }
 
 impl Budget {
     pub(crate) fn new(config: RateLimitConfig) -> Budget {
         Budget {
             config,
-            windows: Mutex::new(std::collections::VecDeque::new()),
+            windows: Mutex::new(VecDeque::new()),
         }
     }
 
-    /// Spends one request of the current window, if any is left.
-    pub(crate) fn spend(&self) -> Spent {
-        let window = self.config.window.as_secs().max(1);
-        let now = epoch_secs();
-        let start = now - now % window;
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.back().is_none_or(|w| w.start != start) {
+    fn window_ms(&self) -> u64 {
+        u64::try_from(self.config.window.as_millis()).unwrap_or(u64::MAX).max(1)
+    }
+
+    /// The current window, made when the clock has left the last one.
+    fn current<'a>(
+        &self,
+        windows: &'a mut MutexGuard<'_, VecDeque<BudgetWindow>>,
+        now_ms: u64,
+    ) -> &'a mut BudgetWindow {
+        let start_ms = now_ms - now_ms % self.window_ms();
+        if windows.back().is_none_or(|w| w.start_ms != start_ms) {
             if windows.len() >= WINDOWS_KEPT {
                 windows.pop_front();
             }
             windows.push_back(BudgetWindow {
-                start,
+                start_ms,
                 spent: 0,
                 refused: 0,
             });
         }
-        let current = windows.back_mut().expect("just pushed");
+        windows.back_mut().expect("just pushed")
+    }
+
+    fn figures(&self, window: &BudgetWindow, allowed: bool) -> Spent {
+        Spent {
+            allowed,
+            limit: self.config.limit,
+            remaining: self.config.limit.saturating_sub(window.spent),
+            reset: reset_secs(window.start_ms.saturating_add(self.window_ms())),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, VecDeque<BudgetWindow>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Spends one request of the current window, if any is left.
+    pub(crate) fn spend(&self) -> Spent {
+        self.spend_at(epoch_ms())
+    }
+
+    fn spend_at(&self, now_ms: u64) -> Spent {
+        let mut windows = self.lock();
+        let current = self.current(&mut windows, now_ms);
         let allowed = current.spent < self.config.limit;
         if allowed {
             current.spent += 1;
         } else {
             current.refused += 1;
         }
-        Spent {
-            allowed,
-            limit: self.config.limit,
-            remaining: self.config.limit.saturating_sub(current.spent),
-            reset: start.saturating_add(window),
-        }
+        let current = *current;
+        self.figures(&current, allowed)
+    }
+
+    /// The current window's figures, spending nothing: for answers that do not count (a 404, a
+    /// 405, an injected fault).
+    pub(crate) fn peek(&self) -> Spent {
+        let mut windows = self.lock();
+        let current = *self.current(&mut windows, epoch_ms());
+        let allowed = current.spent < self.config.limit;
+        self.figures(&current, allowed)
     }
 
     /// The windows that saw requests, oldest first (the latest 1,024).
     pub(crate) fn windows(&self) -> Vec<BudgetWindow> {
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows.iter().copied().collect()
+        self.lock()
+            .iter()
+            .copied()
+            .filter(|w| w.spent + w.refused > 0)
+            .collect()
     }
 }
 
-/// Seconds since the epoch (0 for a clock set before it).
-pub(crate) fn epoch_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+/// Milliseconds since the epoch as whole seconds, rounded up.
+pub(crate) fn reset_secs(ms: u64) -> u64 {
+    ms.div_ceil(1000)
+}
+
+/// Milliseconds since the epoch (0 for a clock set before it).
+pub(crate) fn epoch_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn budget(limit: u64, window_ms: u64) -> Budget {
+        Budget::new(RateLimitConfig {
+            limit,
+            window: Duration::from_millis(window_ms),
+        })
+    }
+
+    #[test]
+    fn a_window_under_a_second_is_kept_to_the_millisecond() {
+        let b = budget(2, 500);
+        // 10.000 s to 10.499 s is one window; 10.500 s starts the next.
+        assert!(b.spend_at(10_000).allowed);
+        assert!(b.spend_at(10_499).allowed);
+        let refused = b.spend_at(10_499);
+        assert!(!refused.allowed);
+        assert_eq!((refused.remaining, refused.reset), (0, 11), "10.5 s rounds up to 11");
+        let next = b.spend_at(10_500);
+        assert!(next.allowed);
+        assert_eq!((next.remaining, next.reset), (1, 11), "the window ends at 11.0 s");
+        let starts: Vec<u64> = b.windows().iter().map(|w| w.start_ms).collect();
+        assert_eq!(starts, [10_000, 10_500]);
+    }
+
+    #[test]
+    fn whole_second_windows_reset_on_the_second() {
+        let b = budget(5, 3_600_000);
+        let spent = b.spend_at(3_600_000 * 10 + 1234);
+        assert_eq!(spent.reset, 3600 * 11);
+        assert_eq!(spent.remaining, 4);
+    }
 }

@@ -14,7 +14,7 @@ pub struct MockConfig {
     pub segments: usize,
     /// The dataset's seed (default 42).
     pub seed: u64,
-    /// The only key accepted (default [`DEFAULT_API_KEY`]).
+    /// The only key accepted (default [`DEFAULT_API_KEY`]); it must not be empty.
     pub api_key: String,
     /// The per-key budget (default Braze's: 250,000 an hour); `None` for no limit and no
     /// rate-limit headers.
@@ -43,11 +43,17 @@ impl Default for MockConfig {
 
 /// A budget of `limit` requests per fixed `window` (windows start at multiples of the window
 /// since the epoch, as Braze's hourly ones start at the top of the hour).
+///
+/// Windows are kept to the millisecond, so a window below a second is exact (`100/500ms` lets
+/// 100 requests through in each half second). `X-RateLimit-Reset` holds whole epoch seconds,
+/// as Braze's does: it names the window's end rounded up to the next whole second, so a client
+/// that waits until then never comes back inside the window that refused it (two windows within
+/// one second name the same reset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitConfig {
     /// Requests per window.
     pub limit: u64,
-    /// The window's length (whole seconds; at least one).
+    /// The window's length (kept to the millisecond; a window under a millisecond counts as one).
     pub window: Duration,
 }
 
@@ -60,34 +66,89 @@ impl Default for RateLimitConfig {
     }
 }
 
-/// A kind of injected fault.
+/// A kind of injected fault. Faults are drawn only for requests that carry the key (a request
+/// without it gets 401, never a fault), and spend none of the budget.
+///
+/// Faults Braze itself would send (every kind but the proxy's 502 and 504) carry Braze's
+/// rate-limit headers when the stand-in keeps a budget: the current window's figures, or those
+/// the kind names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fault {
-    /// 500 with Braze's JSON error body.
+    /// 500 with Braze's JSON error body `{"message":"Internal Server Error"}`.
     ServerError,
-    /// 502 with an HTML body, as a proxy sends.
+    /// 502 with an HTML body and no rate-limit headers, as a proxy in front of Braze sends.
     BadGatewayHtml,
-    /// 503 with an empty body.
+    /// 503 with an empty body (`Content-Type: text/plain`): Braze out of capacity.
     Unavailable,
-    /// 429 whose window resets at the next whole second (`X-RateLimit-Remaining` stays above
-    /// zero: a burst limit, not a spent budget, so it delays one call rather than every caller).
+    /// 504 with an HTML body and no rate-limit headers: the proxy gave up waiting for Braze.
+    GatewayTimeoutHtml,
+    /// 429 as Braze sends it when the budget is spent: `X-RateLimit-Remaining: 0` and
+    /// `X-RateLimit-Reset` at the end of the current window (of the configured budget, or of
+    /// Braze's default hour when the stand-in keeps none). A client can only wait for the reset.
     RateLimited,
+    /// 429 of a short burst limit: `X-RateLimit-Remaining` above zero and a reset one second
+    /// away, so a client that waits a second gets through. Braze documents no such limit; it
+    /// stands for throttling a client should ride out.
+    Burst,
+    /// 403 `{"message":"Access Denied"}`: the key lacks the endpoint's permission. Its
+    /// rate-limit headers are empty, as on Braze's 401 (both come from the key check).
+    Forbidden,
+    /// 202 `{"message":"queued"}`, as Braze answered during maintenance.
+    Queued,
     /// The connection is closed without a response.
     DropConnection,
     /// The normal answer, after [`FaultConfig::delay`].
     Delay,
+    /// The normal answer; a data series' points come in a shuffled order (Braze promises
+    /// none). Other endpoints answer as usual.
+    Unordered,
 }
 
 impl Fault {
     /// Every kind.
-    pub const ALL: [Fault; 6] = [
+    pub const ALL: [Fault; 11] = [
         Fault::ServerError,
         Fault::BadGatewayHtml,
         Fault::Unavailable,
+        Fault::GatewayTimeoutHtml,
         Fault::RateLimited,
+        Fault::Burst,
+        Fault::Forbidden,
+        Fault::Queued,
+        Fault::DropConnection,
+        Fault::Delay,
+        Fault::Unordered,
+    ];
+
+    /// The kinds a client rides out by retrying or waiting briefly (5xx, a burst 429, a dropped
+    /// connection, a delay): [`FaultConfig`]'s default. The others end a call however often it
+    /// is retried (403, 202, a spent budget) or change no outcome ([`Fault::Unordered`]).
+    pub const TRANSIENT: [Fault; 7] = [
+        Fault::ServerError,
+        Fault::BadGatewayHtml,
+        Fault::Unavailable,
+        Fault::GatewayTimeoutHtml,
+        Fault::Burst,
         Fault::DropConnection,
         Fault::Delay,
     ];
+
+    /// The kind's name on the command line (`--fault-kinds`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::ServerError => "server-error",
+            Fault::BadGatewayHtml => "bad-gateway",
+            Fault::Unavailable => "unavailable",
+            Fault::GatewayTimeoutHtml => "gateway-timeout",
+            Fault::RateLimited => "rate-limited",
+            Fault::Burst => "burst",
+            Fault::Forbidden => "forbidden",
+            Fault::Queued => "queued",
+            Fault::DropConnection => "drop",
+            Fault::Delay => "delay",
+            Fault::Unordered => "unordered",
+        }
+    }
 
     pub(crate) fn index(self) -> usize {
         self as usize
@@ -95,11 +156,17 @@ impl Fault {
 }
 
 /// Which faults to inject, how often, from which seed.
+///
+/// Draws are reproducible whatever the order requests arrive in: a request's fault follows from
+/// the seed, the request's method, path and query (as sent) and how many times that exact
+/// request was seen before with the key. So the same seed gives the same faults to the same
+/// requests, and a retried request draws anew. The stand-in remembers up to 1,048,576
+/// distinct requests; past that it forgets them all and counts afresh.
 #[derive(Debug, Clone)]
 pub struct FaultConfig {
     /// The fraction of requests answered with a fault, 0.0 to 1.0.
     pub rate: f64,
-    /// The kinds drawn from, uniformly.
+    /// The kinds drawn from, uniformly (default [`Fault::TRANSIENT`]).
     pub kinds: Vec<Fault>,
     /// The seed of the draws.
     pub seed: u64,
@@ -111,7 +178,7 @@ impl Default for FaultConfig {
     fn default() -> Self {
         Self {
             rate: 0.0,
-            kinds: Fault::ALL.to_vec(),
+            kinds: Fault::TRANSIENT.to_vec(),
             seed: 7,
             delay: Duration::from_millis(200),
         }

@@ -19,6 +19,21 @@ pub enum Endpoint {
     Other,
 }
 
+impl Endpoint {
+    /// The three endpoints the stand-in serves.
+    pub const SERVED: [Endpoint; 3] = [Endpoint::List, Endpoint::Details, Endpoint::DataSeries];
+
+    /// The endpoint's path (`/` for [`Endpoint::Other`]).
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::List => "/segments/list",
+            Endpoint::Details => "/segments/details",
+            Endpoint::DataSeries => "/segments/data_series",
+            Endpoint::Other => "/",
+        }
+    }
+}
+
 /// Request counters, updated as requests arrive (before auth, faults and rate limits).
 ///
 /// Their memory is bounded whatever the requests say: one counter per endpoint and fault kind,
@@ -27,7 +42,8 @@ pub enum Endpoint {
 #[derive(Debug, Default)]
 pub struct Counters {
     endpoints: [AtomicU64; 4],
-    faults: [AtomicU64; 6],
+    /// By endpoint, then kind.
+    faults: [[AtomicU64; Fault::ALL.len()]; 4],
     unauthorized: AtomicU64,
     rate_limited: AtomicU64,
     per_segment: Mutex<HashMap<String, u64>>,
@@ -57,12 +73,20 @@ impl Counters {
 
     /// Faults of `kind` injected.
     pub fn faults(&self, kind: Fault) -> u64 {
-        self.faults[kind.index()].load(Ordering::Relaxed)
+        self.faults
+            .iter()
+            .map(|by_kind| by_kind[kind.index()].load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Faults of `kind` injected into requests for `endpoint`.
+    pub fn faults_at(&self, endpoint: Endpoint, kind: Fault) -> u64 {
+        self.faults[endpoint as usize][kind.index()].load(Ordering::Relaxed)
     }
 
     /// Faults injected in all.
     pub fn total_faults(&self) -> u64 {
-        self.faults.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+        self.faults.iter().flatten().map(|c| c.load(Ordering::Relaxed)).sum()
     }
 
     /// Requests refused with 401.
@@ -94,8 +118,8 @@ impl Counters {
         }
     }
 
-    pub(crate) fn count_fault(&self, kind: Fault) {
-        self.faults[kind.index()].fetch_add(1, Ordering::Relaxed);
+    pub(crate) fn count_fault(&self, endpoint: Endpoint, kind: Fault) {
+        self.faults[endpoint as usize][kind.index()].fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn count_unauthorized(&self) {

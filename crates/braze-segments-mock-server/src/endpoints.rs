@@ -5,6 +5,9 @@ use std::collections::HashMap;
 use braze_segments_api::types;
 use chrono::{DateTime, SecondsFormat, Utc};
 use hyper::StatusCode;
+use rand::seq::SliceRandom as _;
+use rand::SeedableRng as _;
+use rand_chacha::ChaCha8Rng;
 
 use crate::dates::{days_ending_on, parse_loose_date};
 use crate::reply::{self, json, Reply};
@@ -94,8 +97,10 @@ fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// `GET /segments/data_series`: one point a day for `length` days ending on `ending_at`'s day.
-pub(crate) fn data_series(dataset: &Dataset, query: &Query) -> Reply {
+/// `GET /segments/data_series`: one point a day for at most `length` days ending on
+/// `ending_at`'s day, none before the day the segment was created (so a younger segment gets
+/// fewer), oldest first unless `shuffle` gives the seed of another order.
+pub(crate) fn data_series(dataset: &Dataset, query: &Query, shuffle: Option<u64>) -> Reply {
     let live = dataset.read();
     let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
         return unknown_segment();
@@ -111,13 +116,18 @@ pub(crate) fn data_series(dataset: &Dataset, query: &Query) -> Reply {
             None => return reply::error(StatusCode::BAD_REQUEST, "ending_at must be an ISO 8601 date"),
         },
     };
-    let data = days_ending_on(end, length)
+    let born = segment.created_at.date_naive();
+    let mut data: Vec<types::DataPoint> = days_ending_on(end, length)
+        .filter(|day| *day >= born)
         .map(|day| types::DataPoint {
             time: Some(day.format("%Y-%m-%d").to_string()),
             size: Some(segment.size_on(day)),
             extra: Default::default(),
         })
         .collect();
+    if let Some(seed) = shuffle {
+        data.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    }
     json(
         StatusCode::OK,
         &types::SegmentDataSeries {

@@ -15,13 +15,15 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Result<
         Ok(api) => api,
         Err(refusal) => {
             state.counters.count_request(Endpoint::Other);
-            return Ok(refusal.answer());
+            // Braze's own answers, so with its rate-limit headers (spending nothing).
+            let mut answer = refusal.answer();
+            reply::set_budget_headers(&mut answer, state.budget.as_ref().map(|b| b.peek()));
+            return Ok(answer);
         }
     };
     state.counters.count_request(api.endpoint());
-    let query: Query = url::form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
+    let raw_query = request.uri().query().unwrap_or("");
+    let query: Query = url::form_urlencoded::parse(raw_query.as_bytes()).into_owned().collect();
     if let Some(id) = query.get("segment_id") {
         // Only ids the dataset holds or held get a counter, so no request grows the map.
         if state.dataset.read().is_known(id) {
@@ -34,13 +36,16 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Result<
         return Ok(auth::unauthorized());
     }
 
-    if let Some(fault) = state.faults.draw() {
-        state.counters.count_fault(fault);
-        let limit = state.config.rate_limit.map_or(250_000, |r| r.limit);
-        match state.faults.inject(fault, limit).await {
+    let mut shuffle = None;
+    if let Some(drawn) = state
+        .faults
+        .draw(request.method().as_str(), request.uri().path(), raw_query)
+    {
+        state.counters.count_fault(api.endpoint(), drawn.fault);
+        match state.faults.inject(drawn, state.budget.as_ref()).await {
             Outcome::Answer(answer) => return Ok(answer),
             Outcome::Drop(drop) => return Err(drop),
-            Outcome::GoOn => {}
+            Outcome::GoOn { shuffle: seed } => shuffle = seed,
         }
     }
 
@@ -53,12 +58,10 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Result<
         _ => match api {
             Api::List => endpoints::list(&state.dataset, &query),
             Api::Details => endpoints::details(&state.dataset, &query),
-            Api::DataSeries => endpoints::data_series(&state.dataset, &query),
+            Api::DataSeries => endpoints::data_series(&state.dataset, &query, shuffle),
         },
     };
-    if let Some(spent) = spent {
-        reply::set_rate_headers(&mut answer, Some(spent.limit), Some(spent.remaining), Some(spent.reset));
-    }
+    reply::set_budget_headers(&mut answer, spent);
     Ok(answer)
 }
 
@@ -84,7 +87,7 @@ impl Api {
 enum Refusal {
     /// Any other path: 404.
     NotFound,
-    /// Another method on a known path: 405 with `Allow: GET`.
+    /// Another method on a known path: 405 with `Allow: GET, HEAD`.
     MethodNotAllowed,
 }
 
@@ -96,14 +99,15 @@ impl Refusal {
                 let mut answer = reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
                 answer
                     .headers_mut()
-                    .insert(hyper::header::ALLOW, HeaderValue::from_static("GET"));
+                    .insert(hyper::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
                 answer
             }
         }
     }
 }
 
-/// The endpoint a request is for.
+/// The endpoint a request is for. `HEAD` is answered as `GET` is, without the body (hyper
+/// leaves it out), as web frameworks answer it: same key check, faults, budget and headers.
 fn route(method: &Method, path: &str) -> Result<Api, Refusal> {
     let api = match path {
         "/segments/list" => Api::List,
@@ -111,7 +115,7 @@ fn route(method: &Method, path: &str) -> Result<Api, Refusal> {
         "/segments/data_series" => Api::DataSeries,
         _ => return Err(Refusal::NotFound),
     };
-    if method != Method::GET {
+    if method != Method::GET && method != Method::HEAD {
         return Err(Refusal::MethodNotAllowed);
     }
     Ok(api)

@@ -1,9 +1,10 @@
 //! A stateful stand-in for Braze's segment export endpoints, over real HTTP on loopback.
 //!
 //! It serves a deterministic dataset made from a seed, checks the bearer key as Braze does,
-//! keeps a real rate-limit budget with Braze's headers, injects faults from a seed (500, 502
-//! with HTML, 503, 429, a dropped connection, a delay), and counts requests per endpoint and
-//! per segment for tests. Tests can change the dataset while it serves ([`Dataset`]). Every
+//! keeps a real rate-limit budget with Braze's headers, injects faults from a seed ([`Fault`]:
+//! Braze's 500, 503, 429 of a spent budget, 403 and 202, a proxy's 502 and 504 in HTML, a
+//! burst 429, a dropped connection, a delay, a data series out of order), and counts requests
+//! per endpoint and per segment for tests. Tests can change the dataset while it serves ([`Dataset`]). Every
 //! body it sends is built from the generated types of `braze-segments-api`, so it is valid
 //! against `openapi/braze-segments.yaml`.
 //!
@@ -84,8 +85,15 @@ impl std::fmt::Debug for MockBraze {
 }
 
 impl MockBraze {
-    /// Binds `config.addr`, makes the dataset and starts serving in the background.
+    /// Binds `config.addr`, makes the dataset and starts serving in the background. An empty
+    /// `config.api_key` is refused (`InvalidInput`): any `Bearer ` header would match it.
     pub async fn start(config: MockConfig) -> std::io::Result<MockBraze> {
+        if config.api_key.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the API key is empty: give the stand-in a key to accept",
+            ));
+        }
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {

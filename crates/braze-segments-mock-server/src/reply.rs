@@ -6,6 +6,8 @@ use http_body_util::Full;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Response, StatusCode};
 
+use crate::budget::Spent;
+
 /// An answer of the stand-in.
 pub(crate) type Reply = Response<Full<Bytes>>;
 
@@ -50,6 +52,23 @@ pub(crate) fn json(status: StatusCode, body: &impl serde::Serialize) -> Reply {
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     reply
+}
+
+/// `status` with `body` as `content_type` (a proxy's HTML page, an empty text body).
+pub(crate) fn text(status: StatusCode, content_type: &'static str, body: &'static [u8]) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from_static(body)));
+    *reply.status_mut() = status;
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    reply
+}
+
+/// Sets Braze's three rate-limit headers to the budget's figures (none without a budget).
+pub(crate) fn set_budget_headers(reply: &mut Reply, spent: Option<Spent>) {
+    if let Some(spent) = spent {
+        set_rate_headers(reply, Some(spent.limit), Some(spent.remaining), Some(spent.reset));
+    }
 }
 
 /// Sets Braze's three rate-limit headers (empty values are allowed, as on a 401).
