@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use braze_segments::{Client, Error, RetryPolicy};
+use braze_segments::{Client, ConfigError, Error, RetryPolicy};
 use braze_segments_httpmock::MockServerExt;
 use braze_segments_tests::{builder, client, KEY, SEGMENT_ID};
 use httpmock::MockServer;
@@ -249,21 +249,30 @@ async fn config_errors_come_before_any_request() {
         .endpoint("http://rest.iad-01.braze.com")
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Config(ConfigError::InvalidEndpoint { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("refusing plain http://"), "{err}");
     let err = Client::builder()
         .endpoint("https://rest.iad-01.braze.com")
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("no API key"), "{err}");
+    assert!(matches!(err, Error::Config(ConfigError::MissingApiKey)), "{err:?}");
     let err = Client::builder().api_key(KEY).build().unwrap_err();
     assert!(err.to_string().contains("no endpoint"), "{err}");
+    assert!(matches!(err, Error::Config(ConfigError::MissingEndpoint)), "{err:?}");
     let err = Client::builder()
         .api_key("bad\nkey")
         .instance(braze_segments::Instance::Us01)
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("not allowed in a header"), "{err}");
+    assert!(
+        matches!(err, Error::Config(ConfigError::InvalidApiKey { .. })),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -271,14 +280,21 @@ fn from_env_names_each_missing_variable() {
     let env = |pairs: &'static [(&'static str, &'static str)]| {
         move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
     };
+    // The variable is named in the text, and typed for code that acts on it.
+    let missing = |err: &Error| match err {
+        Error::Config(config) => config.missing_variable(),
+        _ => None,
+    };
     let err = Client::builder()
         .from_lookup(env(&[("BRAZE_REST_ENDPOINT", "US-03")]))
         .unwrap_err();
     assert!(err.to_string().contains("BRAZE_API_KEY"), "{err}");
+    assert_eq!(missing(&err), Some(braze_segments::ENV_API_KEY));
     let err = Client::builder()
         .from_lookup(env(&[("BRAZE_API_KEY", KEY)]))
         .unwrap_err();
     assert!(err.to_string().contains("BRAZE_REST_ENDPOINT"), "{err}");
+    assert_eq!(missing(&err), Some(braze_segments::ENV_REST_ENDPOINT));
     let err = Client::builder()
         .from_lookup(env(&[("BRAZE_API_KEY", " "), ("BRAZE_REST_ENDPOINT", "US-03")]))
         .unwrap_err();
@@ -286,10 +302,15 @@ fn from_env_names_each_missing_variable() {
         err.to_string().contains("BRAZE_API_KEY"),
         "empty counts as missing: {err}"
     );
+    assert_eq!(missing(&err), Some(braze_segments::ENV_API_KEY));
     let err = Client::builder()
         .from_lookup(env(&[("BRAZE_API_KEY", KEY), ("BRAZE_REST_ENDPOINT", "US-09")]))
         .unwrap_err();
     assert!(err.to_string().contains("neither a URL nor a Braze instance"), "{err}");
+    assert!(
+        matches!(err, Error::Config(ConfigError::InvalidEndpoint { .. })),
+        "{err:?}"
+    );
     let sdk = Client::builder()
         .from_lookup(env(&[("BRAZE_API_KEY", KEY), ("BRAZE_REST_ENDPOINT", "eu-02")]))
         .unwrap()

@@ -84,7 +84,7 @@ fn endpoint_flag(value: &str) -> Result<String, Failure> {
 fn probe(url: &str) -> Result<Client, Failure> {
     Client::builder().api_key(PROBE_KEY).endpoint(url).build().map_err(|e| {
         let reason = match e {
-            Error::Config(reason) => reason,
+            Error::Config(reason) => reason.to_string(),
             other => other.to_string(),
         };
         Failure {
@@ -111,11 +111,10 @@ fn configured_client(connection: &ConnectionArgs) -> Result<(Client, export::Wor
         .budget(budget(connection))
         .from_lookup(lookup)
         .map_err(|e| {
+            let no_endpoint =
+                matches!(&e, Error::Config(c) if c.missing_variable() == Some(braze_segments::ENV_REST_ENDPOINT));
             let mut failure = Failure::from(e);
-            if failure
-                .message
-                .contains(&format!("{} is not set", braze_segments::ENV_REST_ENDPOINT))
-            {
+            if no_endpoint {
                 failure
                     .message
                     .push_str(": set it to your instance (e.g. US-03) or REST URL, or pass --instance/--endpoint");

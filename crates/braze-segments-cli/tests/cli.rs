@@ -73,6 +73,10 @@ fn missing_configuration_exits_2_naming_the_variable_and_the_demo() {
         .args(["details", README_ID])
         .run_expecting(2);
     assert!(stderr.contains("BRAZE_REST_ENDPOINT is not set"), "{}", stderr);
+    assert!(
+        stderr.contains("set it to your instance (e.g. US-03) or REST URL, or pass --instance/--endpoint"),
+        "the missing endpoint says how to give one: {stderr}"
+    );
 
     let (_, stderr) = Command::cargo_bin("braze-segments")
         .unwrap()

@@ -13,7 +13,7 @@ use crate::pacer::Pacer;
 use crate::rate_limit::{Gate, LastSeen, Limiter, RequestQuota};
 use crate::retry::RetryPolicy;
 use crate::transport::{Origin, Transport};
-use crate::{Error, Instance};
+use crate::{ConfigError, Error, Instance};
 
 /// The environment variable holding the REST API key.
 pub const ENV_API_KEY: &str = "BRAZE_API_KEY";
@@ -139,10 +139,10 @@ impl ClientBuilder {
     /// [`from_env`](Self::from_env) with the variables read through `lookup` (for embedding
     /// and tests).
     pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let read = |name: &str| {
+        let read = |name: &'static str| {
             lookup(name)
                 .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| Error::Config(format!("{name} is not set (or empty)")))
+                .ok_or(Error::Config(ConfigError::MissingVariable { name }))
         };
         let key = read(ENV_API_KEY)?;
         let endpoint = read(ENV_REST_ENDPOINT)?;
@@ -153,12 +153,8 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. No request is made.
     pub fn build(self) -> Result<Client, Error> {
-        let key = self
-            .api_key
-            .ok_or_else(|| Error::Config("no API key: call .api_key(…) or set BRAZE_API_KEY".into()))?;
-        let endpoint = self.endpoint.ok_or_else(|| {
-            Error::Config("no endpoint: call .instance(…) or .endpoint(…), or set BRAZE_REST_ENDPOINT".into())
-        })?;
+        let key = self.api_key.ok_or(Error::Config(ConfigError::MissingApiKey))?;
+        let endpoint = self.endpoint.ok_or(Error::Config(ConfigError::MissingEndpoint))?;
         let url = check_endpoint(&endpoint)?;
         let base = url.as_str().trim_end_matches('/').to_owned();
 
@@ -166,8 +162,8 @@ impl ClientBuilder {
         let user_agent_text = self
             .user_agent
             .unwrap_or_else(|| concat!("braze-segments-rust/", env!("CARGO_PKG_VERSION")).to_owned());
-        let user_agent = HeaderValue::from_str(&user_agent_text)
-            .map_err(|_| Error::Config("the user agent holds characters not allowed in a header".into()))?;
+        let user_agent =
+            HeaderValue::from_str(&user_agent_text).map_err(|_| Error::Config(ConfigError::InvalidUserAgent))?;
 
         let http = match self.http_client {
             Some(client) => client,
@@ -194,7 +190,7 @@ impl ClientBuilder {
                         }
                     }))
                     .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+                    .map_err(|e| Error::Config(ConfigError::HttpClient { reason: e.to_string() }))?
             }
         };
         let retry = self.retry.unwrap_or_default();
@@ -239,11 +235,11 @@ impl ClientBuilder {
 fn bearer(key: &SecretString) -> Result<HeaderValue, Error> {
     let key = key.expose_secret().trim();
     if key.is_empty() {
-        return Err(Error::Config("the API key is empty".into()));
+        return Err(ConfigError::api_key("the API key is empty"));
     }
     // (Instance names are short: a real key is never copied into a parse.)
     if key.contains("://") || (key.len() <= 8 && key.parse::<Instance>().is_ok()) {
-        return Err(Error::Config(format!(
+        return Err(ConfigError::api_key(format!(
             "the API key looks like an endpoint, not a key (it is not shown): are {ENV_API_KEY} and {ENV_REST_ENDPOINT} swapped?"
         )));
     }
@@ -251,7 +247,7 @@ fn bearer(key: &SecretString) -> Result<HeaderValue, Error> {
     // marked sensitive, for the client's lifetime).
     let text = secrecy::zeroize::Zeroizing::new(format!("Bearer {key}"));
     let mut value = HeaderValue::from_str(&text)
-        .map_err(|_| Error::Config("the API key holds characters not allowed in a header (it is not shown)".into()))?;
+        .map_err(|_| ConfigError::api_key("the API key holds characters not allowed in a header (it is not shown)"))?;
     value.set_sensitive(true);
     Ok(value)
 }

@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 
 use crate::builder::ENV_REST_ENDPOINT;
+use crate::error::ConfigError;
 use crate::{Error, Instance};
 
 /// Reads `BRAZE_REST_ENDPOINT`: a URL, or an instance name. A value that is neither is not
@@ -24,7 +25,7 @@ pub(crate) fn endpoint_from_env_value(value: &str) -> Result<String, Error> {
         } else {
             String::new()
         };
-        Error::Config(format!(
+        ConfigError::endpoint(format!(
             "{ENV_REST_ENDPOINT}{shown} is neither a URL nor a Braze instance ({}){hint}{}",
             Instance::names(),
             if shown.is_empty() && hint.is_empty() {
@@ -65,16 +66,16 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<url::Url, Error> {
         } else {
             "; it is not shown, in case it is a secret".to_owned()
         };
-        Error::Config(format!("the endpoint is not a URL ({e}){hint}"))
+        ConfigError::endpoint(format!("the endpoint is not a URL ({e}){hint}"))
     })?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "the endpoint must not carry credentials (it is not shown): pass the key with .api_key(…)".into(),
+        return Err(ConfigError::endpoint(
+            "the endpoint must not carry credentials (it is not shown): pass the key with .api_key(…)",
         ));
     }
     let origin = url.origin().ascii_serialization();
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!(
+        return Err(ConfigError::endpoint(format!(
             "the endpoint on {origin} must not have a query or fragment (they are not shown)"
         )));
     }
@@ -82,16 +83,16 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<url::Url, Error> {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => return Err(Error::Config("the endpoint has no host: use https://HOST".into())),
+        None => return Err(ConfigError::endpoint("the endpoint has no host: use https://HOST")),
     };
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
-        "http" => Err(Error::Config(format!(
+        "http" => Err(ConfigError::endpoint(format!(
             "refusing plain http:// to {origin}: the API key would travel unencrypted; use https:// (http is allowed only for loopback hosts)"
         ))),
-        _ => Err(Error::Config(
-            "the endpoint's scheme is not supported: use https:// (http:// only for loopback hosts)".into(),
+        _ => Err(ConfigError::endpoint(
+            "the endpoint's scheme is not supported: use https:// (http:// only for loopback hosts)",
         )),
     }
 }

@@ -22,9 +22,10 @@ pub enum Error {
         reason: String,
     },
 
-    /// The client could not be configured (missing key, bad endpoint, insecure URL, ...).
+    /// The client could not be configured (missing key, bad endpoint, insecure URL, ...): what
+    /// is wrong, as a [`ConfigError`] to match on.
     #[error("configuration error: {0}")]
-    Config(String),
+    Config(ConfigError),
 
     /// Braze (or something in front of it) answered with an error status, or with a
     /// `message` other than `"success"`.
@@ -174,6 +175,70 @@ impl Error {
     }
 }
 
+/// Why a client could not be configured, as [`Error::Config`] carries it. Match on it to act
+/// on a kind of problem; its `Display` says what is wrong and how to fix it, and never shows a
+/// value that may be a secret. New kinds may be added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An environment variable the configuration reads is not set, or is empty.
+    #[error("{name} is not set (or empty)")]
+    #[non_exhaustive]
+    MissingVariable {
+        /// The variable, e.g. [`ENV_REST_ENDPOINT`](crate::ENV_REST_ENDPOINT).
+        name: &'static str,
+    },
+    /// No API key was given.
+    #[error("no API key: call .api_key(…) or set BRAZE_API_KEY")]
+    MissingApiKey,
+    /// No endpoint was given.
+    #[error("no endpoint: call .instance(…) or .endpoint(…), or set BRAZE_REST_ENDPOINT")]
+    MissingEndpoint,
+    /// The API key cannot be used: empty, not allowed in a header, or an endpoint by mistake.
+    #[error("{reason}")]
+    #[non_exhaustive]
+    InvalidApiKey {
+        /// What is wrong with it (the key itself is never shown).
+        reason: String,
+    },
+    /// The endpoint cannot be used: not a URL, plain http to a host that is not loopback,
+    /// credentials or a query in it, or (from the environment) neither a URL nor an instance.
+    #[error("{reason}")]
+    #[non_exhaustive]
+    InvalidEndpoint {
+        /// What is wrong with it, and how to fix it.
+        reason: String,
+    },
+    /// The user agent holds characters not allowed in a header.
+    #[error("the user agent holds characters not allowed in a header")]
+    InvalidUserAgent,
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {reason}")]
+    #[non_exhaustive]
+    HttpClient {
+        /// What the HTTP library said.
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    /// The environment variable that is missing, for [`ConfigError::MissingVariable`].
+    pub fn missing_variable(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::MissingVariable { name } => Some(name),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn api_key(reason: impl Into<String>) -> Error {
+        Error::Config(ConfigError::InvalidApiKey { reason: reason.into() })
+    }
+
+    pub(crate) fn endpoint(reason: impl Into<String>) -> Error {
+        Error::Config(ConfigError::InvalidEndpoint { reason: reason.into() })
+    }
+}
+
 /// One item of Braze's `errors`: a string or an object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -309,6 +374,31 @@ mod tests {
         );
         assert!(!err.is_retryable());
         assert_eq!(err.status(), Some(400));
+    }
+
+    #[test]
+    fn config_errors_say_what_is_wrong_and_keep_their_kind() {
+        let missing = Error::Config(ConfigError::MissingVariable {
+            name: crate::ENV_REST_ENDPOINT,
+        });
+        assert_eq!(
+            missing.to_string(),
+            "configuration error: BRAZE_REST_ENDPOINT is not set (or empty)"
+        );
+        assert!(
+            std::error::Error::source(&missing).is_none(),
+            "said once, not again as a cause"
+        );
+        let Error::Config(kind) = &missing else { unreachable!() };
+        assert_eq!(kind.missing_variable(), Some("BRAZE_REST_ENDPOINT"));
+        let endpoint = ConfigError::endpoint("the endpoint has no host: use https://HOST");
+        assert_eq!(
+            endpoint.to_string(),
+            "configuration error: the endpoint has no host: use https://HOST"
+        );
+        let Error::Config(kind) = &endpoint else { unreachable!() };
+        assert_eq!(kind.missing_variable(), None);
+        assert!(matches!(kind, ConfigError::InvalidEndpoint { .. }));
     }
 
     #[test]
