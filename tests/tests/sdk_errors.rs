@@ -68,6 +68,7 @@ async fn api_errors_carry_status_message_details_and_rate_limit() {
             message,
             errors,
             rate_limit,
+            ..
         } => {
             assert_eq!(*status, 400);
             assert_eq!(message, "segment_id must be a string of the Segment api identifier");
@@ -198,7 +199,8 @@ async fn bodies_past_the_cap_are_refused() {
             err,
             Error::BodyTooLarge {
                 status: 200,
-                limit: 16384
+                limit: 16384,
+                ..
             }
         ),
         "{err:?}"

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::RateLimit;
 
-/// Everything a call can fail with. Matching is future-proof: new variants may be added.
+/// Everything a call can fail with. Matching is future-proof: new variants may be added, and
+/// new fields to a variant (match them with `..`).
 ///
 /// No variant ever holds the API key: not in its fields, its `Display` or its `Debug`.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +16,7 @@ use crate::RateLimit;
 pub enum Error {
     /// An argument was refused before any request was sent.
     #[error("invalid {field}: {reason}")]
+    #[non_exhaustive]
     InvalidInput {
         /// The argument's name.
         field: &'static str,
@@ -30,6 +32,7 @@ pub enum Error {
     /// Braze (or something in front of it) answered with an error status, or with a
     /// `message` other than `"success"`.
     #[error("Braze answered {status}: {message}{}", ErrorsSuffix(errors))]
+    #[non_exhaustive]
     Api {
         /// The HTTP status.
         status: u16,
@@ -44,6 +47,7 @@ pub enum Error {
     /// The workspace's rate limit is spent and resets later than the policy is willing to wait
     /// (or the retries ran out on 429s).
     #[error("rate limited by Braze{}{}", ResetSuffix(reset_at), MessageSuffix(message))]
+    #[non_exhaustive]
     RateLimited {
         /// When the window resets, if Braze said.
         reset_at: Option<DateTime<Utc>>,
@@ -57,6 +61,7 @@ pub enum Error {
 
     /// An attempt or the whole call ran out of time.
     #[error("timed out after {elapsed:?} ({attempts} attempt(s))")]
+    #[non_exhaustive]
     Timeout {
         /// How long the call ran.
         elapsed: Duration,
@@ -67,6 +72,7 @@ pub enum Error {
     /// The request could not be sent or the response not received (DNS, connect, TLS, a
     /// dropped connection). The cause is kept in `source()`.
     #[error("transport error: {message}")]
+    #[non_exhaustive]
     Transport {
         /// What failed, in short.
         message: String,
@@ -79,6 +85,7 @@ pub enum Error {
     /// for another host name, expired. Never retried (it fails the same way every time); the
     /// message says what is wrong and how to fix it, the cause is kept in `source()`.
     #[error("TLS error: {message}")]
+    #[non_exhaustive]
     Tls {
         /// What is wrong with the certificate, and how to fix it.
         message: String,
@@ -89,6 +96,7 @@ pub enum Error {
 
     /// A response body did not decode into the expected type.
     #[error("cannot decode the {status} response at `{path}`: {message} (body starts: {snippet:?})")]
+    #[non_exhaustive]
     Decode {
         /// The HTTP status.
         status: u16,
@@ -102,6 +110,7 @@ pub enum Error {
 
     /// A response body was larger than the configured cap; the rest was not read.
     #[error("the {status} response body is larger than the {limit}-byte cap")]
+    #[non_exhaustive]
     BodyTooLarge {
         /// The HTTP status.
         status: u16,

@@ -77,16 +77,27 @@ impl std::error::Error for ExportError {
     }
 }
 
-/// How [`Client::export_segments`] runs.
+/// How [`Client::export_segments`] runs: set with its builder-style setters, starting from
+/// [`ExportOptions::default`].
+///
+/// ```
+/// use braze_segments::{ExportOptions, SortDirection};
+/// let options = ExportOptions::default()
+///     .sort(SortDirection::Desc)
+///     .concurrency(16)
+///     .skip(["already-exported".to_owned()]);
+/// # let _ = options;
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[must_use]
 pub struct ExportOptions {
     /// The order segments are listed in.
-    pub sort: SortDirection,
+    sort: SortDirection,
     /// Details requests in flight at once (at least 1; default 8).
-    pub concurrency: usize,
+    concurrency: usize,
     /// Segment ids to leave out (already exported, when resuming).
-    pub skip: HashSet<String>,
+    skip: HashSet<String>,
 }
 
 impl Default for ExportOptions {
@@ -100,19 +111,20 @@ impl Default for ExportOptions {
 }
 
 impl ExportOptions {
-    /// Sets the sort order.
+    /// The order segments are listed in (default [`SortDirection::Asc`]).
     pub fn sort(mut self, sort: SortDirection) -> Self {
         self.sort = sort;
         self
     }
 
-    /// Sets the number of details requests in flight.
+    /// Details requests in flight at once (default 8; 0 counts as 1).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency;
         self
     }
 
-    /// Sets the ids to leave out.
+    /// Segment ids to leave out (those already exported, when resuming); replaces any set
+    /// before.
     pub fn skip(mut self, ids: impl IntoIterator<Item = String>) -> Self {
         self.skip = ids.into_iter().collect();
         self

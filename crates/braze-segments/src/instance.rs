@@ -51,8 +51,8 @@ pub enum Instance {
 }
 
 impl Instance {
-    /// Every instance, in the order Braze lists them.
-    pub const ALL: [Instance; 15] = [
+    /// Every instance, in the order Braze lists them (a slice: Braze adds instances).
+    pub const ALL: &'static [Instance] = &[
         Instance::Us01,
         Instance::Us02,
         Instance::Us03,
@@ -72,7 +72,7 @@ impl Instance {
 
     /// Every instance's name, comma-separated: `"US-01, US-02, …, KR-01"` (for messages).
     pub fn names() -> String {
-        Instance::ALL.map(Instance::name).join(", ")
+        Instance::ALL.iter().map(|i| i.name()).collect::<Vec<_>>().join(", ")
     }
 
     /// The instance's name as Braze writes it, e.g. `"US-03"`.
@@ -117,6 +117,7 @@ impl fmt::Display for Instance {
 /// Its message echoes the input only when it is a short word (a mistyped name); anything else
 /// may be a secret put in the wrong place, and is not shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownInstance {
     /// What was given.
     pub input: String,
@@ -152,7 +153,8 @@ impl FromStr for Instance {
             .map(|c| c.to_ascii_uppercase())
             .collect();
         Instance::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|i| i.name().replace('-', "") == wanted)
             .ok_or_else(|| UnknownInstance { input: s.to_owned() })
     }
@@ -164,7 +166,7 @@ mod tests {
 
     #[test]
     fn all_fifteen_parse_from_their_names_in_any_case() {
-        for instance in Instance::ALL {
+        for &instance in Instance::ALL {
             let name = instance.name();
             assert_eq!(name.parse::<Instance>(), Ok(instance));
             assert_eq!(name.to_lowercase().parse::<Instance>(), Ok(instance));

@@ -15,8 +15,11 @@ static RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 /// The rate-limit figures of one response (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
 ///
 /// Header names are matched case-insensitively (HTTP/2 sends them lowercase); an empty or
-/// unparsable value (Braze sends empty ones on some 401s) is `None`, never an error.
+/// unparsable value (Braze sends empty ones on some 401s) is `None`, never an error. A response's
+/// figures, read by the SDK: more may be added, so it is made by [`from_headers`](Self::from_headers)
+/// or `Default`, not by a struct literal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the window.
     pub limit: Option<u64>,
