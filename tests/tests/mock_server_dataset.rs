@@ -120,3 +120,54 @@ async fn a_dataset_reaching_past_now_still_gets_created_segments_last() {
     assert_eq!(all.last().unwrap().id, id);
     assert!(all.windows(2).all(|w| w[0].created_at < w[1].created_at));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_million_segments_are_served_from_first_page_to_last() {
+    let braze = start(braze_segments_mock_server::MAX_SEGMENTS).await;
+    let dataset = braze.dataset();
+    assert_eq!(dataset.len(), 1_000_000);
+    let first = page(&braze, 0, "asc").await;
+    assert_eq!(first.len(), PAGE_SIZE);
+    assert_eq!(first[0], braze_segments_mock_server::EXAMPLE_ID);
+    let first_made: Vec<String> = dataset.first(PAGE_SIZE).into_iter().map(|s| s.id).collect();
+    assert_eq!(first, first_made, "the first page is the dataset's first hundred");
+    let last = page(&braze, 9_999, "asc").await;
+    assert_eq!(last.len(), PAGE_SIZE);
+    assert!(page(&braze, 10_000, "asc").await.is_empty());
+    assert_eq!(page(&braze, 0, "desc").await.last(), last.first());
+    // The newest segment answers, its creation still a four-digit year.
+    let newest = &last[PAGE_SIZE - 1];
+    let response = get(&braze, &format!("/segments/details?segment_id={newest}")).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let details: types::SegmentDetails = response.json().await.unwrap();
+    let created = details.created_at.unwrap();
+    assert!(
+        created.as_bytes()[..4].iter().all(u8::is_ascii_digit) && created.as_bytes()[4] == b'-',
+        "{created}"
+    );
+    // Archiving deep in the list shifts the last page, as on Braze.
+    assert!(braze.archive_segment(&last[0]));
+    assert_eq!(page(&braze, 9_999, "asc").await, last[1..]);
+    assert_eq!(
+        get(&braze, &format!("/segments/details?segment_id={}", last[0]))
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_segments_than_the_cap_are_refused_with_the_reason() {
+    let err = MockBraze::start(MockConfig {
+        segments: braze_segments_mock_server::MAX_SEGMENTS + 1,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        "1000001 segments asked for: the stand-in holds at most 1000000"
+    );
+}

@@ -3,7 +3,7 @@
 use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::time::Duration;
 
-use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig};
+use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, MAX_SEGMENTS};
 use clap::ValueEnum;
 
 use crate::term::{note, say, shown};
@@ -15,8 +15,8 @@ pub struct MockServerArgs {
     /// once, and its IPv4 address preferred).
     #[arg(long, default_value = "127.0.0.1:4010", value_parser = parse_addr)]
     addr: SocketAddr,
-    /// Segments in the dataset.
-    #[arg(long, default_value_t = 250)]
+    /// Segments in the dataset (at most 1000000).
+    #[arg(long, default_value_t = 250, value_parser = parse_segments)]
     segments: usize,
     /// Seed of the dataset.
     #[arg(long, default_value_t = 42)]
@@ -116,6 +116,16 @@ fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
     Ok(RateLimitArg(Some(RateLimitConfig { limit, window })))
 }
 
+fn parse_segments(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|_| format!("{s:?} is not a whole number"))?;
+    if n > MAX_SEGMENTS {
+        return Err(format!(
+            "at most {MAX_SEGMENTS} segments (creation times stay within four-digit years)"
+        ));
+    }
+    Ok(n)
+}
+
 fn parse_api_key(s: &str) -> Result<String, String> {
     if s.is_empty() {
         Err("the key is empty: give the key clients must send (or leave --api-key out)".into())
@@ -178,12 +188,9 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
     say!("stand-in Braze listening on {}", braze.url());
     say!("  export BRAZE_REST_ENDPOINT={}", braze.url());
     say!("  export BRAZE_API_KEY={}", braze.api_key());
-    say!(
-        "  segments: {} (seed {}); for example:",
-        braze.segments().len(),
-        args.seed
-    );
-    for segment in braze.segments().iter().take(3) {
+    let dataset = braze.dataset();
+    say!("  segments: {} (seed {}); for example:", dataset.len(), args.seed);
+    for segment in dataset.first(3) {
         say!("    {}  {}", segment.id, shown(&segment.name));
     }
     say!("press Ctrl-C to stop");
@@ -231,6 +238,14 @@ mod tests {
         assert!(err.to_string().contains("--api-key"), "{err}");
         assert!(err.to_string().contains("the key is empty"), "{err}");
         assert_eq!(parse(&["--api-key", "k"]).unwrap().api_key, "k");
+    }
+
+    #[test]
+    fn segments_are_capped_with_a_reason() {
+        assert_eq!(parse(&["--segments", "1000000"]).unwrap().segments, 1_000_000);
+        let err = parse(&["--segments", "1000001"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("at most 1000000 segments"), "{err}");
     }
 
     #[test]

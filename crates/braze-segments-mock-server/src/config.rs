@@ -10,7 +10,7 @@ use crate::DEFAULT_API_KEY;
 pub struct MockConfig {
     /// Where to listen (default `127.0.0.1:0`, a free port).
     pub addr: SocketAddr,
-    /// How many segments the dataset holds (default 250).
+    /// How many segments the dataset holds (default 250, at most [`crate::MAX_SEGMENTS`]).
     pub segments: usize,
     /// The dataset's seed (default 42).
     pub seed: u64,

@@ -1,8 +1,13 @@
-//! A deterministic dataset of segments, made from a seed.
+//! A deterministic dataset of segments, made from a seed. Each generated segment is made from
+//! the seed and its index alone, so the stand-in keeps only when each was created (what orders
+//! them) and makes a segment's fields when a request needs them: a million segments take a few
+//! megabytes and start in well under a second.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use crate::ids::{self, Permutation};
 
 /// One segment of the stand-in's dataset.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,23 +84,79 @@ pub const EXAMPLE_ID: &str = "6d68ea15-26c4-4109-835a-65b81773a5e2";
 /// Makes `count` segments from `seed`; the same arguments always give the same segments. The
 /// first is always the example segment ([`EXAMPLE_ID`], "Lapsed Users - 7 days").
 pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut created = Utc.with_ymd_and_hms(2019, 1, 1, 9, 0, 0).single().expect("valid date");
-    let example = Segment {
-        id: EXAMPLE_ID.to_owned(),
-        name: "Lapsed Users - 7 days".to_owned(),
-        description: "Last used app more than 7 days ago".to_owned(),
-        text_description: Some("People we are losing".to_owned()),
-        tags: vec![Some("retention".to_owned())],
-        teams: vec!["Growth".to_owned()],
-        analytics_tracking_enabled: true,
-        created_at: created - Duration::hours(1),
-        updated_at: created + Duration::days(30),
-        base_size: 12_000,
-        seed,
-    };
-    let generated = (1..count).map(|i| {
-        let id = random_uuid(&mut rng);
+    let generated = Generated::new(count, seed);
+    (0..count).map(|i| generated.segment(i)).collect()
+}
+
+/// When the generated segments after the example begin (the example is an hour older).
+fn first_created() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2019, 1, 1, 9, 0, 0).single().unwrap_or_default()
+}
+
+/// The generated part of a dataset: what orders its segments, and the means to make any of them.
+pub(crate) struct Generated {
+    seed: u64,
+    ids: Permutation,
+    /// When each segment was created, in seconds after [`first_created`] (the example's first).
+    created: Vec<i64>,
+}
+
+impl Generated {
+    pub(crate) fn new(count: usize, seed: u64) -> Generated {
+        let mut created = Vec::with_capacity(count);
+        let mut at: i64 = 0;
+        for i in 0..count {
+            if i == 0 {
+                created.push(-3600);
+                continue;
+            }
+            // From 30 minutes to 3 days after the one before.
+            at += 60 * (30 + (ids::mix(seed ^ ids::mix(i as u64)) % (3 * 24 * 60 - 30 + 1)) as i64);
+            created.push(at);
+        }
+        Generated {
+            seed,
+            ids: Permutation::new(seed),
+            created,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.created.len()
+    }
+
+    pub(crate) fn created_at(&self, index: usize) -> DateTime<Utc> {
+        first_created() + Duration::seconds(self.created[index])
+    }
+
+    /// The index of the segment whose id is `id`.
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
+        if id == EXAMPLE_ID {
+            return (self.len() > 0).then_some(0);
+        }
+        let index = usize::try_from(self.ids.index(id)?).ok()?;
+        (1..self.len()).contains(&index).then_some(index)
+    }
+
+    /// The segment at `index` (below [`Generated::len`]).
+    pub(crate) fn segment(&self, i: usize) -> Segment {
+        let created_at = self.created_at(i);
+        if i == 0 {
+            return Segment {
+                id: EXAMPLE_ID.to_owned(),
+                name: "Lapsed Users - 7 days".to_owned(),
+                description: "Last used app more than 7 days ago".to_owned(),
+                text_description: Some("People we are losing".to_owned()),
+                tags: vec![Some("retention".to_owned())],
+                teams: vec!["Growth".to_owned()],
+                analytics_tracking_enabled: true,
+                created_at,
+                updated_at: first_created() + Duration::days(30),
+                base_size: 12_000,
+                seed: self.seed,
+            };
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ ids::mix(!(i as u64)));
         let adjective = ADJECTIVES[rng.random_range(0..ADJECTIVES.len())];
         let noun = NOUNS[rng.random_range(0..NOUNS.len())];
         let days = rng.random_range(1..=90);
@@ -106,7 +167,8 @@ pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
             _ => format!("{adjective} {noun} - {days} days"),
         };
         let description = format!("Last used app more than {days} days ago AND is in {noun}");
-        let text_description = (i % 3 != 0).then(|| format!("{adjective} {} we care about ({i})", noun.to_lowercase()));
+        let text_description =
+            (!i.is_multiple_of(3)).then(|| format!("{adjective} {} we care about ({i})", noun.to_lowercase()));
         let mut tags: Vec<Option<String>> = (0..rng.random_range(0..=3))
             .map(|_| Some(TAGS[rng.random_range(0..TAGS.len())].to_owned()))
             .collect();
@@ -117,30 +179,28 @@ pub fn generate(count: usize, seed: u64) -> Vec<Segment> {
         let teams = (0..rng.random_range(0..=2))
             .map(|k| TEAMS[(i + k) % TEAMS.len()].to_owned())
             .collect();
-        created += Duration::minutes(rng.random_range(30..=3 * 24 * 60));
-        let updated_at = created + Duration::hours(rng.random_range(0..=24 * 400));
+        let updated_at = created_at + Duration::hours(rng.random_range(0..=24 * 400));
         Segment {
-            id,
+            id: self.ids.id(i as u64),
             name,
             description,
             text_description,
             tags,
             teams,
             analytics_tracking_enabled: rng.random_bool(0.5),
-            created_at: created,
+            created_at,
             updated_at,
             base_size: rng.random_range(100..=2_000_000),
             seed: rng.random(),
         }
-    });
-    std::iter::once(example).take(count).chain(generated).collect()
+    }
 }
 
 /// A segment made at run time (by [`crate::Dataset::create_segment`]): a fresh id from `rng`, the
 /// given name, created and updated at `created_at`, no tags, teams or typed description.
 pub(crate) fn made_at_run_time(name: &str, created_at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Segment {
     Segment {
-        id: random_uuid(rng),
+        id: ids::random(rng),
         name: name.to_owned(),
         description: "Made at run time".to_owned(),
         text_description: None,
@@ -152,27 +212,6 @@ pub(crate) fn made_at_run_time(name: &str, created_at: DateTime<Utc>, rng: &mut 
         base_size: rng.random_range(100..=2_000_000),
         seed: rng.random(),
     }
-}
-
-/// A version 4 UUID (RFC 4122) drawn from `rng`.
-fn random_uuid(rng: &mut ChaCha8Rng) -> String {
-    let mut bytes = [0u8; 16];
-    rng.fill(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    uuid_text(&bytes)
-}
-
-fn uuid_text(b: &[u8; 16]) -> String {
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 #[cfg(test)]
@@ -205,6 +244,30 @@ mod tests {
             assert_eq!(&s.id[14..15], "4");
         }
         assert!(segments.windows(2).all(|w| w[0].created_at < w[1].created_at));
+    }
+
+    #[test]
+    fn every_id_reads_back_into_its_segment() {
+        let generated = Generated::new(3000, 5);
+        for i in (0..3000).step_by(7) {
+            let segment = generated.segment(i);
+            assert_eq!(generated.index_of(&segment.id), Some(i), "{}", segment.id);
+        }
+        assert_eq!(
+            generated.index_of(&Generated::new(3000, 6).segment(9).id),
+            None,
+            "another seed's id"
+        );
+        assert_eq!(
+            generated.index_of(&Generated::new(4000, 5).segment(3500).id),
+            None,
+            "past the end"
+        );
+        assert_eq!(
+            Generated::new(0, 5).index_of(EXAMPLE_ID),
+            None,
+            "no example in an empty dataset"
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(crate) fn list(dataset: &Dataset, query: &Query) -> Reply {
     };
     dataset.run_page_actions(page);
     let live = dataset.read();
-    let total = live.segments.len();
+    let total = live.len();
     let start = usize::try_from(page)
         .ok()
         .and_then(|p| p.checked_mul(PAGE_SIZE))
@@ -42,12 +42,12 @@ pub(crate) fn list(dataset: &Dataset, query: &Query) -> Reply {
     let segments = (start..end)
         .map(|i| if descending { total - 1 - i } else { i })
         .map(|i| {
-            let s = &live.segments[i];
+            let s = live.at(i);
             types::SegmentSummary {
-                id: Some(s.id.clone()),
-                name: Some(s.name.clone()),
+                id: Some(s.id),
+                name: Some(s.name),
                 analytics_tracking_enabled: Some(s.analytics_tracking_enabled),
-                tags: Some(s.tags.clone()),
+                tags: Some(s.tags),
                 extra: Default::default(),
             }
         })
@@ -72,8 +72,7 @@ fn unknown_segment() -> Reply {
 
 /// `GET /segments/details`.
 pub(crate) fn details(dataset: &Dataset, query: &Query) -> Reply {
-    let live = dataset.read();
-    let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
+    let Some(segment) = query.get("segment_id").and_then(|id| dataset.read().get(id)) else {
         return unknown_segment();
     };
     json(
@@ -82,11 +81,11 @@ pub(crate) fn details(dataset: &Dataset, query: &Query) -> Reply {
             message: "success".into(),
             created_at: Some(timestamp(segment.created_at)),
             updated_at: Some(timestamp(segment.updated_at)),
-            name: Some(segment.name.clone()),
-            description: Some(segment.description.clone()),
-            text_description: segment.text_description.clone(),
-            tags: Some(segment.tags.clone()),
-            teams: Some(segment.teams.iter().cloned().map(Some).collect()),
+            name: Some(segment.name),
+            description: Some(segment.description),
+            text_description: segment.text_description,
+            tags: Some(segment.tags),
+            teams: Some(segment.teams.into_iter().map(Some).collect()),
             extra: Default::default(),
         },
     )
@@ -101,8 +100,7 @@ fn timestamp(at: DateTime<Utc>) -> String {
 /// `ending_at`'s day, none before the day the segment was created (so a younger segment gets
 /// fewer), oldest first unless `shuffle` gives the seed of another order.
 pub(crate) fn data_series(dataset: &Dataset, query: &Query, shuffle: Option<u64>) -> Reply {
-    let live = dataset.read();
-    let Some(segment) = query.get("segment_id").and_then(|id| live.get(id)) else {
+    let Some(segment) = query.get("segment_id").and_then(|id| dataset.read().get(id)) else {
         return unknown_segment();
     };
     let length = match query.get("length").map(|l| l.parse::<u8>()) {

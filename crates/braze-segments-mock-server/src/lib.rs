@@ -40,6 +40,7 @@ mod dates;
 mod endpoints;
 mod faults;
 mod handler;
+mod ids;
 mod reply;
 mod server;
 mod store;
@@ -53,6 +54,13 @@ pub use store::Dataset;
 
 /// Segments a page of `/segments/list`, as Braze pages them.
 pub const PAGE_SIZE: usize = 100;
+
+/// The most segments a dataset holds. Past it, creation times would leave four-digit years
+/// (ISO 8601's basic range): the newest of a million is created around the year 6100. Only
+/// creation times are kept (a segment's fields are made when a request needs them), so
+/// `braze-segments mock-server --segments 1000000` (a debug build, 2 cores) printed its banner
+/// 0.16–0.34 s after starting, at 28 MB of resident memory (`/usr/bin/time -v`, three runs).
+pub const MAX_SEGMENTS: usize = 1_000_000;
 
 /// The key the stand-in accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "demo-key-not-secret";
@@ -79,15 +87,25 @@ impl std::fmt::Debug for MockBraze {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockBraze")
             .field("url", &self.url)
-            .field("segments", &self.state.dataset.read().segments.len())
+            .field("segments", &self.state.dataset.len())
             .finish()
     }
 }
 
 impl MockBraze {
-    /// Binds `config.addr`, makes the dataset and starts serving in the background. An empty
-    /// `config.api_key` is refused (`InvalidInput`): any `Bearer ` header would match it.
+    /// Binds `config.addr`, makes the dataset and starts serving in the background. Refused
+    /// (`InvalidInput`): an empty `config.api_key` (any `Bearer ` header would match it), more
+    /// than [`MAX_SEGMENTS`] segments.
     pub async fn start(config: MockConfig) -> std::io::Result<MockBraze> {
+        if config.segments > MAX_SEGMENTS {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{} segments asked for: the stand-in holds at most {MAX_SEGMENTS}",
+                    config.segments
+                ),
+            ));
+        }
         if config.api_key.is_empty() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,

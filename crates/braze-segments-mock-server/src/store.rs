@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::dataset::{self, Segment};
+use crate::dataset::{self, Generated, Segment};
 
 /// An action run when a list page is first served (see [`Dataset::before_list_page`]).
 type PageAction = Box<dyn FnOnce(&Dataset) + Send>;
@@ -32,39 +32,69 @@ struct Inner {
     actions: Mutex<Vec<(u64, PageAction)>>,
 }
 
+/// The segments as they are now. A segment is named by its key: its index among the generated
+/// segments, or, for the `j`-th segment made at run time, the generated count plus `j`. Keys
+/// grow with creation time, so the listed keys, kept sorted, are in `/segments/list`'s order.
 pub(crate) struct Live {
-    /// Ordered by `created_at`, oldest first.
-    pub(crate) segments: Vec<Segment>,
-    by_id: HashMap<String, usize>,
-    archived: HashSet<String>,
+    generated: Generated,
+    /// Segments made at run time, oldest first (kept when archived: they are few, and their
+    /// number is the caller's).
+    made: Vec<Segment>,
+    made_ids: HashMap<String, usize>,
+    /// The keys of the listed segments, oldest first.
+    listed: Vec<usize>,
+    archived: HashSet<usize>,
     rng: ChaCha8Rng,
 }
 
 impl Live {
-    /// The live segment with this id.
-    pub(crate) fn get(&self, id: &str) -> Option<&Segment> {
-        self.by_id.get(id).map(|&i| &self.segments[i])
+    /// The key of the segment that has or had this id.
+    fn key_of(&self, id: &str) -> Option<usize> {
+        self.generated
+            .index_of(id)
+            .or_else(|| self.made_ids.get(id).map(|j| self.generated.len() + j))
+    }
+
+    fn segment(&self, key: usize) -> Segment {
+        match key.checked_sub(self.generated.len()) {
+            None => self.generated.segment(key),
+            Some(j) => self.made[j].clone(),
+        }
+    }
+
+    fn created_at(&self, key: usize) -> DateTime<Utc> {
+        match key.checked_sub(self.generated.len()) {
+            None => self.generated.created_at(key),
+            Some(j) => self.made[j].created_at,
+        }
+    }
+
+    /// The listed segment with this id.
+    pub(crate) fn get(&self, id: &str) -> Option<Segment> {
+        let key = self.key_of(id)?;
+        (!self.archived.contains(&key)).then(|| self.segment(key))
     }
 
     /// Whether the id is of a segment that is or was in the dataset (a bounded set).
     pub(crate) fn is_known(&self, id: &str) -> bool {
-        self.by_id.contains_key(id) || self.archived.contains(id)
+        self.key_of(id).is_some()
     }
 
-    fn reindex(&mut self) {
-        self.by_id = self
-            .segments
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i))
-            .collect();
+    /// How many segments are listed.
+    pub(crate) fn len(&self) -> usize {
+        self.listed.len()
+    }
+
+    /// The listed segment at `position`, oldest first (below [`Live::len`]).
+    pub(crate) fn at(&self, position: usize) -> Segment {
+        self.segment(self.listed[position])
     }
 }
 
 impl std::fmt::Debug for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dataset")
-            .field("segments", &self.read().segments.len())
+            .field("segments", &self.read().len())
             .finish_non_exhaustive()
     }
 }
@@ -72,14 +102,15 @@ impl std::fmt::Debug for Dataset {
 impl Dataset {
     /// The dataset [`dataset::generate`] makes from `count` and `seed`.
     pub(crate) fn new(count: usize, seed: u64) -> Dataset {
-        let mut live = Live {
-            segments: dataset::generate(count, seed),
-            by_id: HashMap::new(),
+        let live = Live {
+            generated: Generated::new(count, seed),
+            made: Vec::new(),
+            made_ids: HashMap::new(),
+            listed: (0..count).collect(),
             archived: HashSet::new(),
             // Its own stream, so run-time segments never repeat a generated id's draws.
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0FC4_EA7E_D001),
         };
-        live.reindex();
         Dataset {
             inner: Arc::new(Inner {
                 live: RwLock::new(live),
@@ -103,7 +134,24 @@ impl Dataset {
     /// A snapshot of the segments now listed (not archived), oldest first: the order of
     /// `/segments/list` by default.
     pub fn segments(&self) -> Vec<Segment> {
-        self.read().segments.clone()
+        let live = self.read();
+        (0..live.len()).map(|position| live.at(position)).collect()
+    }
+
+    /// How many segments are listed now.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether no segment is listed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first `n` segments listed now (oldest first), made without the others.
+    pub fn first(&self, n: usize) -> Vec<Segment> {
+        let live = self.read();
+        (0..live.len().min(n)).map(|position| live.at(position)).collect()
     }
 
     /// Adds a segment named `name`, created now, and returns its new id. It is the newest
@@ -113,8 +161,9 @@ impl Dataset {
     pub fn create_segment(&self, name: &str) -> String {
         let mut live = self.write();
         let now = Utc::now();
-        let created_at = match live.segments.last() {
-            Some(newest) if newest.created_at >= now => newest.created_at + TimeDelta::milliseconds(1),
+        let newest = live.listed.last().map(|&key| live.created_at(key));
+        let created_at = match newest {
+            Some(newest) if newest >= now => newest + TimeDelta::milliseconds(1),
             _ => now,
         };
         let mut segment = dataset::made_at_run_time(name, created_at, &mut live.rng);
@@ -122,9 +171,11 @@ impl Dataset {
             segment = dataset::made_at_run_time(name, created_at, &mut live.rng);
         }
         let id = segment.id.clone();
-        let index = live.segments.len();
-        live.by_id.insert(id.clone(), index);
-        live.segments.push(segment);
+        let j = live.made.len();
+        let key = live.generated.len() + j;
+        live.made_ids.insert(id.clone(), j);
+        live.made.push(segment);
+        live.listed.push(key);
         id
     }
 
@@ -133,12 +184,14 @@ impl Dataset {
     /// (400). Returns whether a listed segment had that id.
     pub fn archive_segment(&self, id: &str) -> bool {
         let mut live = self.write();
-        let Some(&index) = live.by_id.get(id) else {
+        let Some(key) = live.key_of(id) else {
             return false;
         };
-        live.segments.remove(index);
-        live.archived.insert(id.to_owned());
-        live.reindex();
+        let Ok(position) = live.listed.binary_search(&key) else {
+            return false;
+        };
+        live.listed.remove(position);
+        live.archived.insert(key);
         true
     }
 
