@@ -1107,8 +1107,8 @@ every other field may be missing or `null`, and Braze adds fields over time, so 
 allowed everywhere.
 
 All three endpoints share the workspace's default rate limit of 250,000 requests per hour. Every response
-carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (UTC epoch seconds); a 401 may
-carry them with empty values.
+Braze sends carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (UTC epoch seconds);
+a 401 or 403 may carry them with empty values, and a proxy's 502 or 504 page carries none.
 
 
 Version: 2024-07-25*/
@@ -1333,6 +1333,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -1441,6 +1442,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -1582,6 +1584,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -57,6 +57,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn accepted(self, value: &types::SegmentList) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn bad_request(self, value: &types::BrazeError) -> Self {
             Self(
                 self
@@ -142,6 +151,15 @@ pub mod operations {
                 self
                     .0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn accepted(self, value: &types::SegmentDetails) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -244,6 +262,15 @@ pub mod operations {
                 self
                     .0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn accepted(self, value: &types::SegmentDataSeries) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
