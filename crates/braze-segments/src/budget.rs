@@ -193,4 +193,34 @@ mod tests {
             "over once the time has come"
         );
     }
+
+    #[test]
+    fn setters_are_read_back_by_the_getters() {
+        let default = RateBudget::default();
+        assert_eq!(
+            (
+                default.reserve_requests(),
+                default.share_fraction(),
+                default.bulk_wait()
+            ),
+            (0, None, DEFAULT_BULK_MAX_WAIT)
+        );
+        let set = RateBudget::use_all().reserve(25).bulk_max_wait(Duration::from_secs(90));
+        assert_eq!((set.reserve_requests(), set.bulk_wait()), (25, Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn every_reason_is_said_and_kept() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        for (reason, text) in [
+            (WaitReason::Spent, "the window is spent"),
+            (WaitReason::Reserve, "the reserve is reached"),
+            (WaitReason::Share, "this client's share of the window is used up"),
+        ] {
+            assert_eq!(reason.to_string(), text);
+            let board = WaitBoard::default();
+            board.set(now + Duration::from_secs(5), reason);
+            assert_eq!(board.get(now).map(|wait| wait.reason), Some(reason));
+        }
+    }
 }

@@ -247,4 +247,50 @@ mod tests {
             "an answer from an old window taught nothing"
         );
     }
+
+    /// The slots `pacer` gives at `now` until it says the share is spent, and that reset.
+    fn spent_at(pacer: &Pacer, now: SystemTime, t0: Instant) -> Option<SystemTime> {
+        (0..100).find_map(|_| match pacer.slot(now, t0) {
+            Slot::Spent(reset) => Some(reset),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn an_answer_naming_a_later_window_moves_to_it() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(1.0);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        let (first, later) = (now + Duration::from_secs(10), now + Duration::from_secs(20));
+        pacer.finished(&figures(4, first), Some(first), now);
+        pacer.finished(&figures(4, later), Some(later), now);
+        assert_eq!(spent_at(&pacer, now, t0), Some(later));
+    }
+
+    #[test]
+    fn an_answer_naming_an_earlier_window_is_ignored() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(1.0);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        let (earlier, known) = (now + Duration::from_secs(5), now + Duration::from_secs(20));
+        pacer.finished(&figures(4, known), Some(known), now);
+        pacer.finished(&figures(4, earlier), Some(earlier), now);
+        assert_eq!(spent_at(&pacer, now, t0), Some(known));
+    }
+
+    #[test]
+    fn a_finished_slot_teaches_the_pacer_its_window() {
+        let (now, t0) = (SystemTime::now(), Instant::now());
+        let pacer = Pacer::new(1.0);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        let reset = now + Duration::from_secs(3600);
+        Reserved::new(&pacer).finish(&figures(1, reset), Some(reset));
+        assert_eq!(
+            pacer.slot(now, t0),
+            Slot::Spent(reset),
+            "its one request of the window is used"
+        );
+    }
 }
