@@ -6,14 +6,15 @@
 //!
 //! rustdoc's JSON output is unstable: it is produced on the stable toolchain with
 //! `RUSTC_BOOTSTRAP=1`, in its own target directory (`target/public-api`) so that the main one
-//! is not rebuilt, and read with `serde_json` (no `rustdoc-types` pinned to one format version:
-//! the few fields read here have kept their shape across versions; the format version this was
-//! written against is named when a listing differs).
+//! is not rebuilt, and read with `serde_json` (no `rustdoc-types`: no dependency pinned to one
+//! format version; the version this was written for, [`FORMAT_VERSION`], is named when a
+//! listing differs and the toolchain wrote another).
 //!
-//! Listed: every item reachable by a public path (items marked `#[doc(hidden)]` are not), with
-//! its kind and signature, struct fields, enum variants, `#[non_exhaustive]`, inherent methods,
-//! trait impls (with their associated types) and the auto traits `Send`, `Sync`, `Unpin`,
-//! `UnwindSafe`, `RefUnwindSafe` (losing one breaks users). Blanket impls are left out.
+//! Listed, with each crate's default features: every item reachable by a public path (items
+//! marked `#[doc(hidden)]` are not), with its kind and signature, struct fields, enum variants,
+//! `#[non_exhaustive]`, inherent methods, trait impls (with their associated types) and the
+//! auto traits `Send`, `Sync`, `Unpin`, `UnwindSafe`, `RefUnwindSafe` (losing one breaks
+//! users). Blanket impls are left out.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
