@@ -7,7 +7,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use braze_segments_api::types as api;
 use progenitor_client::ResponseValue;
-use rand::Rng as _;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
@@ -142,7 +141,8 @@ impl Client {
                     }
                     Decision::RetryAfter(wait) => sleep_within(wait, policy.deadline, started).await,
                     Decision::RetryJittered { ceiling } => {
-                        let wait = rand::rng().random_range(Duration::ZERO..=ceiling);
+                        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+                        let wait = Duration::from_nanos(fastrand::u64(0..=nanos));
                         sleep_within(wait, policy.deadline, started).await;
                     }
                     Decision::GiveUp(reason) => break Err(finish(error, reason, &meta, started, attempts)),

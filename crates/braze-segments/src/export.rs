@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::stream::{FuturesUnordered, Stream, StreamExt};
+use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::{Client, Error, SegmentDetails, SegmentSummary, SortDirection};

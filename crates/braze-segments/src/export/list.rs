@@ -1,6 +1,6 @@
 //! Walking `/segments/list`, page after page, as a lazy stream.
 
-use futures::stream::{self, Stream};
+use futures_util::stream::{self, Stream};
 
 use crate::{Client, Error, SegmentSummary, SortDirection};
 
