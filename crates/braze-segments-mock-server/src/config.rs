@@ -17,7 +17,7 @@ pub struct MockConfig {
     /// The only key accepted (default [`DEFAULT_API_KEY`]); it must not be empty.
     pub api_key: String,
     /// The per-key budget (default Braze's: 250,000 an hour); `None` for no limit and no
-    /// rate-limit headers.
+    /// rate-limit headers (but on an injected 429, which names Braze's default hourly budget).
     pub rate_limit: Option<RateLimitConfig>,
     /// Faults to inject (default none).
     pub faults: FaultConfig,

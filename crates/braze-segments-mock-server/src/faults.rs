@@ -12,7 +12,7 @@ use crate::budget::{epoch_ms, Budget, Spent};
 use crate::reply::{self, DropConnection, Reply};
 use crate::{Fault, FaultConfig, RateLimitConfig};
 
-/// Distinct requests remembered before the table is cleared (about 40 MB at most).
+/// Distinct requests remembered before the table is cleared (about 34 MB at most).
 const REMEMBERED: usize = 1 << 20;
 
 pub(crate) struct Faults {

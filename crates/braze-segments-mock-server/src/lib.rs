@@ -4,12 +4,20 @@
 //! keeps a real rate-limit budget with Braze's headers, injects faults from a seed ([`Fault`]:
 //! Braze's 500, 503, 429 of a spent budget, 403 and 202, a proxy's 502 and 504 in HTML, a
 //! burst 429, a dropped connection, a delay, a data series out of order), and counts requests
-//! per endpoint and per segment for tests. Tests can change the dataset while it serves ([`Dataset`]). Every
-//! body it sends is built from the generated types of `braze-segments-api`, so it is valid
-//! against `openapi/braze-segments.yaml`.
+//! per endpoint and per segment for tests. Tests can change the dataset while it serves
+//! ([`Dataset`]). Every body it sends is built from the generated types of
+//! `braze-segments-api`, so it is valid against `openapi/braze-segments.yaml` (CI checks the
+//! faults' answers against it too).
 //!
-//! No request can panic it or grow its memory: dates are read totally, counters exist only for
-//! the dataset's segments, the key is checked (in constant time) before anything else is done
+//! Where Braze documents nothing, it picks: `HEAD` is answered as `GET` without the body (as
+//! web frameworks answer it; other methods get 405 with `Allow: GET, HEAD`), the `Bearer`
+//! scheme is read in any case, a data series holds no day before the segment's creation (so a
+//! younger segment gets fewer than `length` points), and 404 and 405 carry the budget's
+//! headers without spending it.
+//!
+//! No request can panic it or grow its memory past a bound: dates are read totally, counters
+//! exist only for the dataset's segments, fault draws remember at most 1,048,576 distinct
+//! requests (about 34 MB), the key is checked (in constant time) before anything else is done
 //! for a request, and a client that is slow to send its headers is dropped
 //! ([`MockConfig::header_read_timeout`]).
 //!
