@@ -10,7 +10,9 @@ use crate::budget::{RateBudget, WaitBoard};
 use crate::client::{Client, Shared};
 use crate::endpoint::{check_endpoint, endpoint_from_env_value};
 use crate::pacer::Pacer;
-use crate::rate_limit::{Gate, LastSeen, Limiter, RequestQuota};
+#[cfg(feature = "quota")]
+use crate::quota::{Limiter, RequestQuota};
+use crate::rate_limit::{Gate, LastSeen};
 use crate::retry::RetryPolicy;
 use crate::transport::{Origin, Transport};
 use crate::{ConfigError, Error, Instance};
@@ -34,6 +36,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    #[cfg(feature = "quota")]
     quota: Option<RequestQuota>,
     budget: Option<RateBudget>,
     user_agent: Option<String>,
@@ -49,7 +52,6 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
-            .field("quota", &self.quota)
             .field("budget", &self.budget)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
@@ -96,7 +98,9 @@ impl ClientBuilder {
         self
     }
 
-    /// A client-side quota on requests, shared by every clone of the client.
+    /// A client-side quota on requests, shared by every clone of the client (the `quota`
+    /// feature).
+    #[cfg(feature = "quota")]
     pub fn rate_limit(mut self, quota: RequestQuota) -> Self {
         self.quota = Some(quota);
         self
@@ -225,6 +229,7 @@ impl ClientBuilder {
                 budget,
                 waits: WaitBoard::default(),
                 gate: Gate::default(),
+                #[cfg(feature = "quota")]
                 limiter: self.quota.map(|q| Limiter::direct(q.quota)),
                 last_rate_limit: LastSeen::default(),
             }),

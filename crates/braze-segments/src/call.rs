@@ -176,6 +176,8 @@ impl Client {
     /// `max_rate_limit_wait`, or the budget's bulk wait for [`Client::bulk`] calls). Returns how
     /// long it waited for the gate and the share.
     async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<(Duration, Reserved<'_>), Error> {
+        #[cfg(not(feature = "quota"))]
+        let _ = attempts;
         let shared = &*self.shared;
         let policy = if self.bulk { &shared.bulk_retry } else { &shared.retry };
         let patience = policy.max_rate_limit_wait;
@@ -231,6 +233,7 @@ impl Client {
                 }
             }
         }
+        #[cfg(feature = "quota")]
         if let Some(limiter) = &shared.limiter {
             // The quota's wait counts against the deadline like any other.
             let started = shift(started, waited);

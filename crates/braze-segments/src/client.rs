@@ -5,7 +5,9 @@ use std::sync::Arc;
 use crate::budget::{BudgetWait, RateBudget, WaitBoard};
 use crate::builder::ClientBuilder;
 use crate::pacer::Pacer;
-use crate::rate_limit::{Gate, LastSeen, Limiter, RateLimit};
+#[cfg(feature = "quota")]
+use crate::quota::Limiter;
+use crate::rate_limit::{Gate, LastSeen, RateLimit};
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 use crate::Error;
@@ -34,6 +36,7 @@ pub(crate) struct Shared {
     pub(crate) pacer: Option<Pacer>,
     pub(crate) waits: WaitBoard,
     pub(crate) gate: Gate,
+    #[cfg(feature = "quota")]
     pub(crate) limiter: Option<Limiter>,
     pub(crate) last_rate_limit: LastSeen,
 }
@@ -47,7 +50,6 @@ impl std::fmt::Debug for Client {
             .field("budget", &self.shared.budget)
             .field("bulk", &self.bulk)
             .field("max_body_bytes", &self.shared.transport.body_limit)
-            .field("quota", &self.shared.limiter.is_some())
             .finish()
     }
 }

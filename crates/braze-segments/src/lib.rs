@@ -14,6 +14,8 @@ mod export;
 mod instance;
 mod operations;
 mod pacer;
+#[cfg(feature = "quota")]
+mod quota;
 mod rate_limit;
 mod retry;
 mod time;
@@ -27,7 +29,9 @@ pub use client::Client;
 pub use error::{ConfigError, Error, ErrorDetail};
 pub use export::{ExportError, ExportOptions, ExportStream, SegmentRecord, PAGE_SIZE};
 pub use instance::{Instance, UnknownInstance};
-pub use rate_limit::{RateLimit, RequestQuota};
+#[cfg(feature = "quota")]
+pub use quota::RequestQuota;
+pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use time::Timestamp;
