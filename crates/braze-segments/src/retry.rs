@@ -50,6 +50,10 @@ pub struct RetryPolicy {
     pub(crate) retry_transport_errors: bool,
 }
 
+/// The statuses the default policy retries: a rate limit and the server errors worth another
+/// try. One list: [`Error::is_retryable`](crate::Error::is_retryable) reads it too.
+pub(crate) const DEFAULT_RETRY_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
@@ -58,7 +62,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(10),
             max_rate_limit_wait: Duration::from_secs(60),
             deadline: Some(Duration::from_secs(120)),
-            retry_statuses: vec![429, 500, 502, 503, 504],
+            retry_statuses: DEFAULT_RETRY_STATUSES.to_vec(),
             retry_transport_errors: true,
         }
     }
@@ -149,6 +153,18 @@ impl RetryPolicy {
     /// True when connection errors, dropped connections and timeouts are retried.
     pub fn retries_transport_errors(&self) -> bool {
         self.retry_transport_errors
+    }
+
+    /// True when this policy retries a call that failed with `error` (what
+    /// [`Error::is_retryable`](crate::Error::is_retryable) says for the default policy).
+    pub fn retries(&self, error: &crate::Error) -> bool {
+        use crate::Error;
+        match error {
+            Error::Api { status, .. } => self.retries_status(*status),
+            Error::RateLimited { .. } => self.retries_status(429),
+            Error::Timeout { .. } | Error::Transport { .. } => self.retry_transport_errors,
+            _ => false,
+        }
     }
 
     /// The backoff ceiling before retry number `retry` (1 for the first retry):
@@ -430,5 +446,29 @@ mod tests {
         assert_eq!(set.attempt_limit(), 3);
         assert_eq!(set.time_limit(), Some(Duration::from_secs(30)));
         assert!(!set.retries_transport_errors());
+    }
+
+    #[test]
+    fn a_policy_says_which_errors_it_retries_and_the_default_agrees_with_is_retryable() {
+        let api = |status: u16| crate::Error::Api {
+            status,
+            message: String::new(),
+            errors: Vec::new(),
+            rate_limit: crate::RateLimit::default(),
+        };
+        let timeout = crate::Error::Timeout {
+            elapsed: Duration::ZERO,
+            attempts: 1,
+        };
+        let errors = [api(400), api(429), api(500), api(501), api(503), timeout];
+        let default = RetryPolicy::default();
+        for e in &errors {
+            assert_eq!(default.retries(e), e.is_retryable(), "{e:?}");
+        }
+        let only_503 = RetryPolicy::default()
+            .retry_statuses([503])
+            .retry_transport_errors(false);
+        let retried: Vec<bool> = errors.iter().map(|e| only_503.retries(e)).collect();
+        assert_eq!(retried, [false, false, false, false, true, false]);
     }
 }
