@@ -4,7 +4,6 @@ use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::time::Duration;
 
 use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, MAX_SEGMENTS};
-use clap::ValueEnum;
 
 use crate::term::{note, say, shown};
 use crate::Failure;
@@ -29,8 +28,8 @@ pub struct MockServerArgs {
     fail_rate: f64,
     /// Which faults to draw from (comma-separated; default: the transient ones, server-error,
     /// bad-gateway, unavailable, gateway-timeout, burst, drop, delay).
-    #[arg(long, value_enum, value_delimiter = ',')]
-    fault_kinds: Vec<FaultKind>,
+    #[arg(long, value_parser = fault_parser(), value_delimiter = ',')]
+    fault_kinds: Vec<Fault>,
     /// Seed of the fault draws: the same seed gives the same faults to the same requests (method,
     /// path and query, and how many times that request came before), whatever their order.
     #[arg(long, default_value_t = 7)]
@@ -44,49 +43,11 @@ pub struct MockServerArgs {
     rate_limit: RateLimitArg,
 }
 
-/// A kind of injected fault, as named on the command line (see [`Fault`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FaultKind {
-    /// Braze's 500 with its JSON error body.
-    ServerError,
-    /// A proxy's 502 with an HTML body (no rate-limit headers).
-    BadGateway,
-    /// Braze's 503 with an empty body.
-    Unavailable,
-    /// A proxy's 504 with an HTML body (no rate-limit headers).
-    GatewayTimeout,
-    /// Braze's 429 of a spent budget: Remaining 0, reset at the end of the window.
-    RateLimited,
-    /// A burst 429: Remaining above 0, reset within a second.
-    Burst,
-    /// Braze's 403 "Access Denied" (the key lacks the permission).
-    Forbidden,
-    /// Braze's 202 "queued" (maintenance).
-    Queued,
-    /// The connection is closed without an answer.
-    Drop,
-    /// The normal answer, late.
-    Delay,
-    /// The normal answer; a data series' points in a shuffled order.
-    Unordered,
-}
-
-impl From<FaultKind> for Fault {
-    fn from(kind: FaultKind) -> Self {
-        match kind {
-            FaultKind::ServerError => Fault::ServerError,
-            FaultKind::BadGateway => Fault::BadGatewayHtml,
-            FaultKind::Unavailable => Fault::Unavailable,
-            FaultKind::GatewayTimeout => Fault::GatewayTimeoutHtml,
-            FaultKind::RateLimited => Fault::RateLimited,
-            FaultKind::Burst => Fault::Burst,
-            FaultKind::Forbidden => Fault::Forbidden,
-            FaultKind::Queued => Fault::Queued,
-            FaultKind::Drop => Fault::DropConnection,
-            FaultKind::Delay => Fault::Delay,
-            FaultKind::Unordered => Fault::Unordered,
-        }
-    }
+/// `--fault-kinds`: the stand-in's own kinds, by their names (one list of them, `Fault::ALL`).
+fn fault_parser() -> impl clap::builder::TypedValueParser<Value = Fault> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(Fault::ALL.map(|f| PossibleValue::new(f.name()).help(f.description())))
+        .map(|name| Fault::from_name(&name).unwrap_or(Fault::ServerError))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -159,8 +120,8 @@ fn fault_kinds(args: &MockServerArgs) -> Vec<Fault> {
     }
     let mut kinds: Vec<Fault> = Vec::new();
     for &kind in &args.fault_kinds {
-        if !kinds.contains(&Fault::from(kind)) {
-            kinds.push(Fault::from(kind));
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
         }
     }
     kinds
@@ -271,11 +232,11 @@ mod tests {
 
     #[test]
     fn every_fault_kind_has_its_flag_under_its_own_name() {
-        for kind in FaultKind::value_variants() {
-            let fault = Fault::from(*kind);
-            assert_eq!(kind.to_possible_value().unwrap().get_name(), fault.name());
+        for fault in Fault::ALL {
+            let args = parse(&["--fault-kinds", fault.name()]).unwrap();
+            assert_eq!(fault_kinds(&args), [fault]);
         }
-        assert_eq!(FaultKind::value_variants().len(), Fault::ALL.len());
+        assert!(parse(&["--fault-kinds", "teapot"]).is_err());
         let args = parse(&["--fault-kinds", "burst,rate-limited,burst"]).unwrap();
         assert_eq!(fault_kinds(&args), [Fault::Burst, Fault::RateLimited]);
         assert_eq!(fault_kinds(&parse(&[]).unwrap()), Fault::TRANSIENT);

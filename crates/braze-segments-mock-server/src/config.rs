@@ -133,6 +133,28 @@ impl Fault {
         Fault::Delay,
     ];
 
+    /// What the kind sends, in a line (the CLI's `--fault-kinds` help).
+    pub fn description(self) -> &'static str {
+        match self {
+            Fault::ServerError => "Braze's 500 with its JSON error body",
+            Fault::BadGatewayHtml => "a proxy's 502 with an HTML body (no rate-limit headers)",
+            Fault::Unavailable => "Braze's 503 with an empty body",
+            Fault::GatewayTimeoutHtml => "a proxy's 504 with an HTML body (no rate-limit headers)",
+            Fault::RateLimited => "Braze's 429 of a spent budget: Remaining 0, reset at the end of the window",
+            Fault::Burst => "a burst 429: Remaining above 0, reset within a second",
+            Fault::Forbidden => "Braze's 403 \"Access Denied\" (the key lacks the permission)",
+            Fault::Queued => "Braze's 202 \"queued\" (maintenance)",
+            Fault::DropConnection => "the connection is closed without an answer",
+            Fault::Delay => "the normal answer, late",
+            Fault::Unordered => "the normal answer; a data series' points in a shuffled order",
+        }
+    }
+
+    /// The kind named `name` on the command line.
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The kind's name on the command line (`--fault-kinds`).
     pub fn name(self) -> &'static str {
         match self {
