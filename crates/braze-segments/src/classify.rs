@@ -178,7 +178,10 @@ fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error 
 fn decode_error<T: DeserializeOwned>(status: u16, bytes: &[u8], fallback: serde_json::Error) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (cut(e.path().to_string(), MAX_PATH_CHARS), bounded(e.into_inner().to_string())),
+        Err(e) => (
+            cut(e.path().to_string(), MAX_PATH_CHARS),
+            bounded(e.into_inner().to_string()),
+        ),
         Ok(_) => (".".to_owned(), bounded(fallback.to_string())),
     };
     Error::Decode {
