@@ -233,3 +233,35 @@ async fn data_series_length_bounds() {
         "out-of-range lengths sent nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_counts_what_it_listed_skipped_and_passed() {
+    let (braze, client) = start(
+        MockConfig {
+            segments: 150,
+            rate_limit: None,
+            ..MockConfig::default()
+        },
+        RetryPolicy::default(),
+    )
+    .await;
+    let skip: Vec<String> = braze.segments().into_iter().take(20).map(|s| s.id).collect();
+    let mut stream = client.export_segments(ExportOptions::default().skip(skip.clone()).concurrency(1));
+    let mut written = HashSet::new();
+    while let Some(record) = stream.next().await {
+        assert!(written.insert(record.unwrap().summary.id));
+    }
+    assert_eq!(written.len(), 130);
+    assert!(skip.iter().all(|id| !written.contains(id)), "a skipped id was fetched");
+    assert_eq!(
+        (stream.listed(), stream.skipped(), stream.relisted(), stream.gone()),
+        (150, 20, 0, 0)
+    );
+    assert_eq!(stream.passes(), 2, "one re-listing proves an unchanged list complete");
+    assert!(stream.listing_verified());
+    assert_eq!(
+        braze.counters().requests(Endpoint::Details),
+        130,
+        "one details call a segment"
+    );
+}

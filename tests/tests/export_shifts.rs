@@ -41,8 +41,16 @@ async fn run(stream: &mut ExportStream) -> Outcome {
     while let Some(item) = stream.next().await {
         match item {
             Ok(SegmentRecord { summary, .. }) => *outcome.written.entry(summary.id).or_default() += 1,
-            Err(e) if e.is_gone() => outcome.gone.push(e.segment.unwrap().id),
-            Err(e) => outcome.failed.push(e.to_string()),
+            Err(e) if e.is_gone() => {
+                // Says so, and keeps Braze's answer as its cause.
+                assert!(e.to_string().contains("is gone (archived during the export)"), "{e}");
+                assert!(std::error::Error::source(&e).is_some(), "{e:?}");
+                outcome.gone.push(e.segment.unwrap().id)
+            }
+            Err(e) => {
+                assert!(std::error::Error::source(&e).is_some(), "{e:?}");
+                outcome.failed.push(e.to_string())
+            }
         }
     }
     outcome

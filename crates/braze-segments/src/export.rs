@@ -396,3 +396,21 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_keep_what_they_are_given() {
+        let defaults = ExportOptions::default();
+        assert_eq!((defaults.sort, defaults.concurrency), (SortDirection::Asc, 8));
+        assert!(defaults.skip.is_empty());
+        let options = ExportOptions::default()
+            .sort(SortDirection::Desc)
+            .concurrency(3)
+            .skip(["a".to_owned(), "b".to_owned()]);
+        assert_eq!((options.sort, options.concurrency), (SortDirection::Desc, 3));
+        assert_eq!(options.skip.len(), 2);
+    }
+}
