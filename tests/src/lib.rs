@@ -53,4 +53,28 @@ pub fn full_details_json() -> serde_json::Value {
     })
 }
 
+/// Calls `segment_details(SEGMENT_ID)` on a clone of `sdk` in the background; once `first`
+/// (the failing answer under test) has been served, replaces it with a plain success. Returns
+/// the call's result and how often the success was served.
+pub async fn first_answer_then_success(
+    server: &MockServer,
+    sdk: &Client,
+    first: httpmock::Mock<'_>,
+) -> (Result<braze_segments::SegmentDetails, braze_segments::Error>, usize) {
+    let call = tokio::spawn({
+        let sdk = sdk.clone();
+        async move { sdk.segment_details(SEGMENT_ID).await }
+    });
+    while first.calls_async().await == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.delete_async().await;
+    let ok = server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200).body(r#"{"message":"success"}"#);
+    });
+    let result = call.await.expect("the call's task");
+    (result, ok.calls())
+}
+
 pub mod raw;

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use braze_segments::Error;
-use braze_segments_tests::{client, SEGMENT_ID};
+use braze_segments_tests::{client, first_answer_then_success, SEGMENT_ID};
 use httpmock::MockServer;
 
 fn epoch_now() -> i64 {
@@ -31,22 +31,9 @@ async fn braze_an_hour_ahead_a_reset_two_seconds_off_is_waited_out() {
             .header("x-ratelimit-reset", (braze_now + 2).to_string())
             .body(r#"{"message":"API rate limit exceeded"}"#);
     });
-    let sdk = client(&server);
-    let call = tokio::spawn({
-        let sdk = sdk.clone();
-        async move { sdk.segment_details(SEGMENT_ID).await }
-    });
-    while limited.calls_async().await == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    limited.delete_async().await;
-    let ok = server.mock(|when, then| {
-        when.path("/segments/details");
-        then.status(200).body(r#"{"message":"success"}"#);
-    });
-    let result = call.await.unwrap();
+    let (result, successes) = first_answer_then_success(&server, &client(&server), limited).await;
     assert!(result.is_ok(), "the wait was taken on Braze's clock: {result:?}");
-    assert_eq!(ok.calls(), 1);
+    assert_eq!(successes, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,22 +77,9 @@ async fn a_429_without_a_remaining_figure_still_takes_its_wait_on_brazes_clock()
             .header("x-ratelimit-reset", (braze_now + 2).to_string())
             .body(r#"{"message":"API rate limit exceeded"}"#);
     });
-    let sdk = client(&server);
-    let call = tokio::spawn({
-        let sdk = sdk.clone();
-        async move { sdk.segment_details(SEGMENT_ID).await }
-    });
-    while limited.calls_async().await == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    limited.delete_async().await;
-    let ok = server.mock(|when, then| {
-        when.path("/segments/details");
-        then.status(200).body(r#"{"message":"success"}"#);
-    });
-    let result = call.await.unwrap();
+    let (result, successes) = first_answer_then_success(&server, &client(&server), limited).await;
     assert!(result.is_ok(), "the wait was taken on Braze's clock: {result:?}");
-    assert_eq!(ok.calls(), 1);
+    assert_eq!(successes, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
