@@ -291,7 +291,7 @@ impl Client {
     fn observe(&self, meta: &AttemptMeta, slot: Reserved<'_>) {
         let rate_limit = &meta.rate_limit;
         let reset = || meta.reset_wait().and_then(|wait| SystemTime::now().checked_add(wait));
-        slot.finish(rate_limit, if rate_limit.is_empty() { None } else { reset() });
+        slot.finish(rate_limit, || if rate_limit.is_empty() { None } else { reset() });
         if rate_limit.is_empty() {
             return;
         }

@@ -152,9 +152,10 @@ impl<'a> Reserved<'a> {
         Self { pacer: None }
     }
 
-    pub(crate) fn finish(mut self, rate_limit: &RateLimit, reset: Option<SystemTime>) {
+    /// `reset` is asked only when there is a pacer (it reads the clock).
+    pub(crate) fn finish(mut self, rate_limit: &RateLimit, reset: impl FnOnce() -> Option<SystemTime>) {
         if let Some(pacer) = self.pacer.take() {
-            pacer.finished(rate_limit, reset, SystemTime::now());
+            pacer.finished(rate_limit, reset(), SystemTime::now());
         }
     }
 }
@@ -286,7 +287,7 @@ mod tests {
         let pacer = Pacer::new(1.0);
         assert_eq!(pacer.slot(now, t0), Slot::Go);
         let reset = now + Duration::from_secs(3600);
-        Reserved::new(&pacer).finish(&figures(1, reset), Some(reset));
+        Reserved::new(&pacer).finish(&figures(1, reset), || Some(reset));
         assert_eq!(
             pacer.slot(now, t0),
             Slot::Spent(reset),
