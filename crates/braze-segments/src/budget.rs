@@ -7,10 +7,11 @@
 //! key reads the same counter, so rules that follow those figures converge across processes.
 
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 
+use crate::rate_limit::epoch_ms;
 use crate::Error;
 
 /// How much of Braze's shared budget a client may spend, and how long bulk jobs wait for it.
@@ -159,14 +160,10 @@ impl WaitBoard {
     }
 }
 
-fn epoch_ms(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn shares_must_be_a_fraction() {

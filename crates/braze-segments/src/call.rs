@@ -13,7 +13,7 @@ use tracing::Instrument as _;
 use crate::budget::WaitReason;
 use crate::classify::finish;
 use crate::pacer::{Reserved, Slot};
-use crate::retry::{decide, Decision, Outcome};
+use crate::retry::{decide, Decision, Outcome, RetryPolicy};
 use crate::transport::{AttemptMeta, ATTEMPT};
 use crate::{Client, Error, Response};
 
@@ -66,7 +66,7 @@ impl Client {
             ratelimit_remaining = tracing::field::Empty,
         );
         let shared = &*self.shared;
-        let policy = if self.bulk { &shared.bulk_retry } else { &shared.retry };
+        let policy = self.policy();
         let handle = span.clone();
         async move {
             let span = handle;
@@ -179,7 +179,7 @@ impl Client {
         #[cfg(not(feature = "quota"))]
         let _ = attempts;
         let shared = &*self.shared;
-        let policy = if self.bulk { &shared.bulk_retry } else { &shared.retry };
+        let policy = self.policy();
         let patience = policy.max_rate_limit_wait;
         let mut waited = Duration::ZERO;
         let wait = shared.gate.wait(SystemTime::now);
@@ -252,6 +252,15 @@ impl Client {
         Ok((waited, slot))
     }
 
+    /// The retry policy of this handle's calls: a bulk clone's waits longer for the budget.
+    fn policy(&self) -> &RetryPolicy {
+        if self.bulk {
+            &self.shared.bulk_retry
+        } else {
+            &self.shared.retry
+        }
+    }
+
     /// Says, in the trace and on the wait board, that calls wait `wait` for the budget.
     fn note_wait(&self, wait: Duration, reason: WaitReason) {
         let until = SystemTime::now().checked_add(wait);
@@ -290,8 +299,10 @@ impl Client {
     /// the attempt's reserved slot, if any), the last figures seen.
     fn observe(&self, meta: &AttemptMeta, slot: Reserved<'_>) {
         let rate_limit = &meta.rate_limit;
-        let reset = || meta.reset_wait().and_then(|wait| SystemTime::now().checked_add(wait));
-        slot.finish(rate_limit, || if rate_limit.is_empty() { None } else { reset() });
+        slot.finish(rate_limit, || {
+            let wait = meta.reset_wait().filter(|_| !rate_limit.is_empty())?;
+            SystemTime::now().checked_add(wait)
+        });
         if rate_limit.is_empty() {
             return;
         }
