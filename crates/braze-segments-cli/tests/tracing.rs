@@ -1,6 +1,6 @@
 //! What `-vv` prints while a call is retried: one attempt number per line.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -25,14 +25,7 @@ fn flaky_server(failures: usize) -> (String, Arc<AtomicUsize>) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
-            let mut head = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => head.extend_from_slice(&buf[..n]),
-                }
-            }
+            common::read_request_head(&mut stream);
             let n = counter.fetch_add(1, Ordering::SeqCst);
             let (status, body) = if n < failures {
                 ("503 Service Unavailable", r#"{"message":"try later"}"#)

@@ -74,3 +74,16 @@ impl RunExpecting for Command {
         (text(&out.stdout), text(&out.stderr))
     }
 }
+
+/// Reads a request's head (up to the blank line) from a raw test server's connection, as text.
+pub fn read_request_head(stream: &mut impl std::io::Read) -> String {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
