@@ -78,6 +78,111 @@ pub mod types {
             Default::default()
         }
     }
+    ///The segment whose users export to cancel.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(deny_unknown_fields)]
+    pub struct ExportSegmentCancelRequest {
+        ///The segment's API identifier.
+        pub segment_id: ExportSegmentCancelRequestSegmentId,
+    }
+    impl ExportSegmentCancelRequest {
+        pub fn builder() -> builder::ExportSegmentCancelRequest {
+            Default::default()
+        }
+    }
+    ///The segment's API identifier.
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ExportSegmentCancelRequestSegmentId(::std::string::String);
+    impl ::std::ops::Deref for ExportSegmentCancelRequestSegmentId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ExportSegmentCancelRequestSegmentId>
+    for ::std::string::String {
+        fn from(value: ExportSegmentCancelRequestSegmentId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ExportSegmentCancelRequestSegmentId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ExportSegmentCancelRequestSegmentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ExportSegmentCancelRequestSegmentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ExportSegmentCancelRequestSegmentId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A cancelled users export.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ExportSegmentCancelResponse {
+        ///"success" when the export was cancelled.
+        pub message: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ExportSegmentCancelResponse {
+        pub fn builder() -> builder::ExportSegmentCancelResponse {
+            Default::default()
+        }
+    }
     ///`GetSegmentDataSeriesSegmentId`
     #[derive(
         ::serde::Serialize,
@@ -386,6 +491,248 @@ pub mod types {
             value.parse()
         }
     }
+    ///The archive Braze writes to the workspace's own bucket (`zip` by default).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UsersExportOutputFormat {
+        #[serde(rename = "zip")]
+        Zip,
+        #[serde(rename = "gzip")]
+        Gzip,
+    }
+    impl ::std::fmt::Display for UsersExportOutputFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Zip => f.write_str("zip"),
+                Self::Gzip => f.write_str("gzip"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsersExportOutputFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "zip" => Ok(Self::Zip),
+                "gzip" => Ok(Self::Gzip),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsersExportOutputFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UsersExportOutputFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What to export of a segment's users.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(deny_unknown_fields)]
+    pub struct UsersExportSegmentRequest {
+        ///An https URL Braze posts to when the export is ready.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_endpoint: ::std::option::Option<::std::string::String>,
+        ///The user fields to export, for example `external_id`, `braze_id`, `user_aliases`, `email`, `first_name`, `last_name`, `custom_attributes`, `custom_events`, `purchases`, `devices`, `apps`, `created_at`. `custom_events`, `purchases`, `campaigns_received` and `canvases_received` hold the last 90 days only.
+        pub fields_to_export: ::std::vec::Vec<
+            UsersExportSegmentRequestFieldsToExportItem,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_format: ::std::option::Option<UsersExportOutputFormat>,
+        ///The segment's API identifier.
+        pub segment_id: UsersExportSegmentRequestSegmentId,
+    }
+    impl UsersExportSegmentRequest {
+        pub fn builder() -> builder::UsersExportSegmentRequest {
+            Default::default()
+        }
+    }
+    ///A field name.
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UsersExportSegmentRequestFieldsToExportItem(::std::string::String);
+    impl ::std::ops::Deref for UsersExportSegmentRequestFieldsToExportItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UsersExportSegmentRequestFieldsToExportItem>
+    for ::std::string::String {
+        fn from(value: UsersExportSegmentRequestFieldsToExportItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UsersExportSegmentRequestFieldsToExportItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsersExportSegmentRequestFieldsToExportItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsersExportSegmentRequestFieldsToExportItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsersExportSegmentRequestFieldsToExportItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The segment's API identifier.
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UsersExportSegmentRequestSegmentId(::std::string::String);
+    impl ::std::ops::Deref for UsersExportSegmentRequestSegmentId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UsersExportSegmentRequestSegmentId>
+    for ::std::string::String {
+        fn from(value: UsersExportSegmentRequestSegmentId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UsersExportSegmentRequestSegmentId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsersExportSegmentRequestSegmentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsersExportSegmentRequestSegmentId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsersExportSegmentRequestSegmentId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A started users export.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UsersExportSegmentResponse {
+        ///"success" when the export started.
+        pub message: ::std::string::String,
+        ///The prefix of the export's files (in the workspace's bucket, or in the archive).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_prefix: ::std::option::Option<::std::string::String>,
+        ///The pre-signed link to the ZIP archive, on a storage host (not Braze's REST host): an error until the export is ready, then the archive for a few hours. Missing when the workspace has its own bucket.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UsersExportSegmentResponse {
+        pub fn builder() -> builder::UsersExportSegmentResponse {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -553,6 +900,118 @@ pub mod types {
                 Self {
                     size: Ok(value.size),
                     time: Ok(value.time),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExportSegmentCancelRequest {
+            segment_id: ::std::result::Result<
+                super::ExportSegmentCancelRequestSegmentId,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportSegmentCancelRequest {
+            fn default() -> Self {
+                Self {
+                    segment_id: Err("no value supplied for segment_id".to_string()),
+                }
+            }
+        }
+        impl ExportSegmentCancelRequest {
+            pub fn segment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ExportSegmentCancelRequestSegmentId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.segment_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for segment_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportSegmentCancelRequest>
+        for super::ExportSegmentCancelRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportSegmentCancelRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    segment_id: value.segment_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExportSegmentCancelRequest>
+        for ExportSegmentCancelRequest {
+            fn from(value: super::ExportSegmentCancelRequest) -> Self {
+                Self {
+                    segment_id: Ok(value.segment_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExportSegmentCancelResponse {
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportSegmentCancelResponse {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ExportSegmentCancelResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportSegmentCancelResponse>
+        for super::ExportSegmentCancelResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportSegmentCancelResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExportSegmentCancelResponse>
+        for ExportSegmentCancelResponse {
+            fn from(value: super::ExportSegmentCancelResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
                     extra: Ok(value.extra),
                 }
             }
@@ -1064,6 +1523,223 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UsersExportSegmentRequest {
+            callback_endpoint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fields_to_export: ::std::result::Result<
+                ::std::vec::Vec<super::UsersExportSegmentRequestFieldsToExportItem>,
+                ::std::string::String,
+            >,
+            output_format: ::std::result::Result<
+                ::std::option::Option<super::UsersExportOutputFormat>,
+                ::std::string::String,
+            >,
+            segment_id: ::std::result::Result<
+                super::UsersExportSegmentRequestSegmentId,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsersExportSegmentRequest {
+            fn default() -> Self {
+                Self {
+                    callback_endpoint: Ok(Default::default()),
+                    fields_to_export: Err(
+                        "no value supplied for fields_to_export".to_string(),
+                    ),
+                    output_format: Ok(Default::default()),
+                    segment_id: Err("no value supplied for segment_id".to_string()),
+                }
+            }
+        }
+        impl UsersExportSegmentRequest {
+            pub fn callback_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for callback_endpoint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn fields_to_export<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UsersExportSegmentRequestFieldsToExportItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields_to_export = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fields_to_export: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn output_format<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UsersExportOutputFormat>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_format = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_format: {e}")
+                    });
+                self
+            }
+            pub fn segment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UsersExportSegmentRequestSegmentId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.segment_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for segment_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersExportSegmentRequest>
+        for super::UsersExportSegmentRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersExportSegmentRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    callback_endpoint: value.callback_endpoint?,
+                    fields_to_export: value.fields_to_export?,
+                    output_format: value.output_format?,
+                    segment_id: value.segment_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersExportSegmentRequest>
+        for UsersExportSegmentRequest {
+            fn from(value: super::UsersExportSegmentRequest) -> Self {
+                Self {
+                    callback_endpoint: Ok(value.callback_endpoint),
+                    fields_to_export: Ok(value.fields_to_export),
+                    output_format: Ok(value.output_format),
+                    segment_id: Ok(value.segment_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersExportSegmentResponse {
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            object_prefix: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsersExportSegmentResponse {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    object_prefix: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UsersExportSegmentResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn object_prefix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_prefix = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_prefix: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersExportSegmentResponse>
+        for super::UsersExportSegmentResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersExportSegmentResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    object_prefix: value.object_prefix?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersExportSegmentResponse>
+        for UsersExportSegmentResponse {
+            fn from(value: super::UsersExportSegmentResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    object_prefix: Ok(value.object_prefix),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -1101,12 +1777,13 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Braze REST API — segment export endpoints
 
-The segment export endpoints of Braze's REST API, written by hand from Braze's public documentation
-(<https://www.braze.com/docs/api/endpoints/export/segments/>). Only `message` is guaranteed in a response;
+The segment export endpoints of Braze's REST API, and the export of a segment's users, written by hand from
+Braze's public documentation (<https://www.braze.com/docs/api/endpoints/export/segments/>,
+<https://www.braze.com/docs/api/endpoints/export/user_data/post_users_segment/>). Only `message` is guaranteed in a response;
 every other field may be missing or `null`, and Braze adds fields over time, so unknown properties are
 allowed everywhere.
 
-All three endpoints share the workspace's default rate limit of 250,000 requests per hour. Every response
+All five endpoints share the workspace's default rate limit of 250,000 requests per hour. Every response
 Braze sends carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (UTC epoch seconds);
 a 401 or 403 may carry them with empty values, and a proxy's 502 or 504 page carries none.
 
@@ -1241,6 +1918,44 @@ let response = client.get_segment_data_series()
 ```*/
     pub fn get_segment_data_series(&self) -> builder::GetSegmentDataSeries<'_> {
         builder::GetSegmentDataSeries::new(self)
+    }
+    /**Export the users of a segment
+
+Starts an export of every user in a segment, with the fields asked for. Braze writes the users as
+newline-delimited JSON files (about 5,000 users a file): to the workspace's own storage bucket when one is
+configured (the response then has no `url`), otherwise to a ZIP archive behind `url`, a pre-signed link on
+another host that answers an error until the export is ready and expires a few hours later. A workspace
+runs at most one export per segment at a time (a second request is refused until the first completes) and
+at most 100 at once. Requires the `users.export.segment` permission.
+
+
+Sends a `POST` request to `/users/export/segment`
+
+```ignore
+let response = client.post_users_export_segment()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn post_users_export_segment(&self) -> builder::PostUsersExportSegment<'_> {
+        builder::PostUsersExportSegment::new(self)
+    }
+    /**Cancel a segment's users export
+
+Cancels the running users export of a segment; its download link then never becomes ready. Requires the
+`segments.list` permission.
+
+
+Sends a `POST` request to `/export/segment/cancel`
+
+```ignore
+let response = client.post_export_segment_cancel()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn post_export_segment_cancel(&self) -> builder::PostExportSegmentCancel<'_> {
+        builder::PostExportSegmentCancel::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1585,6 +2300,271 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::post_users_export_segment`]
+
+[`Client::post_users_export_segment`]: super::Client::post_users_export_segment*/
+    #[derive(Debug, Clone)]
+    pub struct PostUsersExportSegment<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UsersExportSegmentRequest, String>,
+    }
+    impl<'a> PostUsersExportSegment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsersExportSegmentRequest>,
+            <V as std::convert::TryInto<
+                types::UsersExportSegmentRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UsersExportSegmentRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UsersExportSegmentRequest,
+            ) -> types::builder::UsersExportSegmentRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/export/segment`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UsersExportSegmentResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UsersExportSegmentRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/export/segment", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "post_users_export_segment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::post_export_segment_cancel`]
+
+[`Client::post_export_segment_cancel`]: super::Client::post_export_segment_cancel*/
+    #[derive(Debug, Clone)]
+    pub struct PostExportSegmentCancel<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ExportSegmentCancelRequest, String>,
+    }
+    impl<'a> PostExportSegmentCancel<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportSegmentCancelRequest>,
+            <V as std::convert::TryInto<
+                types::ExportSegmentCancelRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExportSegmentCancelRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportSegmentCancelRequest,
+            ) -> types::builder::ExportSegmentCancelRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/export/segment/cancel`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ExportSegmentCancelResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ExportSegmentCancelRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/export/segment/cancel", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "post_export_segment_cancel",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -331,6 +331,211 @@ pub mod operations {
             )
         }
     }
+    pub struct PostUsersExportSegmentWhen(::httpmock::When);
+    impl PostUsersExportSegmentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/users/export/segment$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::UsersExportSegmentRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PostUsersExportSegmentThen(::httpmock::Then);
+    impl PostUsersExportSegmentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::UsersExportSegmentResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn ok(self, value: &types::UsersExportSegmentResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn accepted(self, value: &types::UsersExportSegmentResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::BrazeError) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PostExportSegmentCancelWhen(::httpmock::When);
+    impl PostExportSegmentCancelWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/export/segment/cancel$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ExportSegmentCancelRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PostExportSegmentCancelThen(::httpmock::Then);
+    impl PostExportSegmentCancelThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::ExportSegmentCancelResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn ok(self, value: &types::ExportSegmentCancelResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::BrazeError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::BrazeError) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -347,6 +552,18 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::GetSegmentDataSeriesWhen,
             operations::GetSegmentDataSeriesThen,
+        );
+    fn post_users_export_segment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostUsersExportSegmentWhen,
+            operations::PostUsersExportSegmentThen,
+        );
+    fn post_export_segment_cancel<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostExportSegmentCancelWhen,
+            operations::PostExportSegmentCancelThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -383,6 +600,34 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetSegmentDataSeriesWhen::new(when),
                 operations::GetSegmentDataSeriesThen::new(then),
+            )
+        })
+    }
+    fn post_users_export_segment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostUsersExportSegmentWhen,
+            operations::PostUsersExportSegmentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PostUsersExportSegmentWhen::new(when),
+                operations::PostUsersExportSegmentThen::new(then),
+            )
+        })
+    }
+    fn post_export_segment_cancel<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PostExportSegmentCancelWhen,
+            operations::PostExportSegmentCancelThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PostExportSegmentCancelWhen::new(when),
+                operations::PostExportSegmentCancelThen::new(then),
             )
         })
     }
