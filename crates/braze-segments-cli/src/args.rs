@@ -5,7 +5,7 @@
 use braze_segments::{Client, Instance, SortDirection};
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
-use crate::{export, mock_server};
+use crate::{export, mock_server, users};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -179,6 +179,14 @@ pub enum Command {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
+    /// Export the users of one segment (Braze prepares them, then they are downloaded) to a
+    /// JSONL or CSV file.
+    Users {
+        #[command(flatten)]
+        args: users::UsersArgs,
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
     /// Run the stand-in Braze server in the foreground.
     MockServer(mock_server::MockServerArgs),
 }
@@ -190,7 +198,8 @@ impl Command {
             Command::Details { connection, .. }
             | Command::List { connection, .. }
             | Command::DataSeries { connection, .. }
-            | Command::Export { connection, .. } => Some(std::mem::take(connection)),
+            | Command::Export { connection, .. }
+            | Command::Users { connection, .. } => Some(std::mem::take(connection)),
             Command::MockServer(_) => None,
         }
     }

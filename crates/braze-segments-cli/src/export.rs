@@ -25,7 +25,7 @@ mod progress;
 mod records;
 mod scan;
 mod sidecar;
-mod target;
+pub(crate) mod target;
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -72,7 +72,7 @@ fn usage(message: String) -> Failure {
 }
 
 /// Whether `out` names stdout: `-`, as command-line tools take it, or stdout's own path.
-fn is_stdout(out: &Path) -> bool {
+pub(crate) fn is_stdout(out: &Path) -> bool {
     ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
         .iter()
         .any(|name| out == Path::new(name))

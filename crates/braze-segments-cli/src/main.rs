@@ -1,6 +1,7 @@
 //! `braze-segments`: look at Braze segments from the terminal, or run the built-in stand-in.
 //!
-//! Exit codes: 0 success, 1 API or transport failure, 2 usage or configuration error.
+//! Exit codes: 0 success, 1 API or transport failure, 2 usage or configuration error, 130
+//! interrupted (Ctrl-C during `users`).
 
 use std::process::ExitCode;
 
@@ -8,10 +9,12 @@ use braze_segments::Error;
 
 mod args;
 mod connect;
+mod csv_cell;
 mod export;
 mod mock_server;
 mod show;
 mod term;
+mod users;
 
 use args::{Cli, Command, ConnectionArgs};
 use term::{note, shown};
@@ -91,6 +94,9 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
         // Before the stand-in of --demo starts, or anything is sent.
         export::check(&export_args(out, None, 1, *resume, *overwrite, None))?;
     }
+    if let Command::Users { args, .. } = &command {
+        users::check(args)?;
+    }
     let connect::Connected {
         client,
         workspace,
@@ -118,6 +124,7 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
             let args = export_args(&out, format, concurrency, resume, overwrite, sort);
             export::run(&client, &workspace, args).await
         }
+        Command::Users { args, .. } => users::run(&client, &args).await,
         Command::MockServer(_) => unreachable!("handled above"),
     }
 }

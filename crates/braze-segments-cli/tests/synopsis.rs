@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use assert_cmd::Command;
 
-const COMMANDS: [&str; 5] = ["details", "list", "data-series", "export", "mock-server"];
+const COMMANDS: [&str; 6] = ["details", "list", "data-series", "export", "users", "mock-server"];
 
 /// The `--long` names in `text`.
 fn long_flags(text: &str) -> BTreeSet<String> {

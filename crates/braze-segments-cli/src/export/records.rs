@@ -1,14 +1,11 @@
 //! One exported segment as the bytes of a JSONL line or a CSV row.
 //!
 //! JSONL keeps every value verbatim. CSV neutralises cells a spreadsheet would run as a
-//! formula, as OWASP recommends for CSV injection: a cell starting with `=`, `+`, `-`, `@`, a
-//! tab or a carriage return gets a `'` in front. So that this stays reversible (resume reads the
-//! ids back), a cell that starts with `'` gets one more in front as well: reading a cell back
-//! is dropping one leading `'` when there is one.
-
-use std::borrow::Cow;
+//! formula ([`crate::csv_cell`]), reversibly (resume reads the ids back).
 
 use braze_segments::{SegmentRecord, Timestamp};
+
+use crate::csv_cell::neutralised;
 
 /// The CSV columns, in order.
 pub const CSV_HEADER: [&str; 9] = [
@@ -30,20 +27,6 @@ pub fn jsonl_line(record: &SegmentRecord) -> Vec<u8> {
     let mut line = serde_json::to_vec(record).expect("records serialize");
     line.push(b'\n');
     line
-}
-
-/// A cell as written to CSV: neutralised when a spreadsheet would run it (see the module docs).
-pub fn neutralised(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
-
-/// A cell as it was before [`neutralised`].
-pub fn restored(cell: &str) -> &str {
-    cell.strip_prefix('\'').unwrap_or(cell)
 }
 
 fn time(t: Option<&Timestamp>) -> String {
@@ -82,20 +65,4 @@ pub fn csv_row(fields: &[String; 9]) -> Vec<u8> {
 /// The header row.
 pub fn csv_header() -> Vec<u8> {
     csv_row(&CSV_HEADER.map(str::to_owned))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn neutralising_is_undone_by_restoring() {
-        for cell in [
-            "", "plain", "=1+1", "+1", "-2", "@x", "\tx", "\rx", "'", "''x", "'=x", "a=b",
-        ] {
-            assert_eq!(restored(&neutralised(cell)), cell);
-        }
-        assert_eq!(neutralised("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralised("a-b"), "a-b");
-    }
 }

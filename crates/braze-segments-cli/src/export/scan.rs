@@ -12,8 +12,9 @@ use std::io::{BufRead, BufReader, Read};
 use braze_segments::SegmentRecord;
 
 use super::json_prefix::{object_prefix, Prefix};
-use super::records::{csv_header, restored, CSV_HEADER, JSONL_START};
+use super::records::{csv_header, CSV_HEADER, JSONL_START};
 use super::ExportFormat;
+use crate::csv_cell::restored;
 
 /// What an export file holds.
 #[derive(Debug, Default)]

@@ -1,5 +1,5 @@
-//! The export file itself: only ever a regular file, created without a race, and replaced only
-//! when asked to.
+//! The output file itself (of `export`, and of `users`): only ever a regular file, created
+//! without a race, and replaced only when asked to.
 
 use std::fs::{File, OpenOptions};
 use std::path::Path;
@@ -33,7 +33,7 @@ fn not_regular(path: &Path, file_type: std::fs::FileType) -> Failure {
         "a device, FIFO or socket"
     };
     usage(format!(
-        "{} is not a regular file ({what}): export writes only to regular files",
+        "{} is not a regular file ({what}): only regular files are written",
         path.display()
     ))
 }
@@ -87,7 +87,7 @@ pub fn create(path: &Path, existing: Existing) -> Result<File, Failure> {
             .open(path)
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => usage(format!(
-                    "{} appeared while the export was starting; run it again",
+                    "{} appeared while the command was starting; run it again",
                     path.display()
                 )),
                 _ => io_failure(path, "create", e),

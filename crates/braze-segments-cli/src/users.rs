@@ -1,0 +1,156 @@
+//! `braze-segments users`: the users of one segment, exported by Braze
+//! (`POST /users/export/segment`), waited for, downloaded and written as JSONL or CSV.
+//!
+//! - Every usage check comes before any request (and before `--demo` starts the stand-in):
+//!   no field named, an `--out` that is not a regular file or already holds data (without
+//!   `--overwrite`), a `--keep-archive` path that exists.
+//! - The users are written to a new temporary file beside `--out`, renamed over it only once
+//!   they all are: a failure never destroys or half-writes the file ([`output`]).
+//! - JSONL holds each user as Braze sent it; CSV holds the requested top-level fields, in the
+//!   order given, objects and arrays as JSON text, every cell neutralised ([`rows`]).
+//! - Ctrl-C while the export is started, waited for or downloaded cancels it at Braze (best
+//!   effort); at any time it removes the temporary files and ends with exit code 130.
+
+mod output;
+mod progress;
+mod read;
+mod rows;
+mod run;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use run::run;
+
+use crate::export::is_stdout;
+use crate::export::target::{self, Existing};
+use crate::Failure;
+
+/// The output file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UsersFormat {
+    /// One user per line, as Braze sent it (only the fields it has).
+    Jsonl,
+    /// A header of the requested fields, one row per user; objects and arrays as JSON text,
+    /// formula-like cells prefixed with `'`.
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UsersArgs {
+    /// The segment's API identifier.
+    pub segment_id: String,
+    /// The fields to export, comma-separated, in Braze's names (e.g.
+    /// external_id,email,custom_attributes); CSV columns follow their order.
+    #[arg(long, value_name = "F1,F2,…")]
+    pub fields: String,
+    /// The file to write (replaced only once every user is written); `-` writes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = UsersFormat::Jsonl)]
+    pub format: UsersFormat,
+    /// How long to wait for Braze to prepare the export (e.g. 30m, 2h).
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = parse_max_wait)]
+    pub max_wait: Duration,
+    /// Also keep the downloaded archive (Braze's ZIP) at PATH, which must not exist.
+    #[arg(long, value_name = "PATH")]
+    pub keep_archive: Option<PathBuf>,
+    /// Replace FILE if it already holds anything (without this, users refuses to).
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+fn parse_max_wait(text: &str) -> Result<Duration, String> {
+    let wait = humantime::parse_duration(text.trim()).map_err(|e| format!("{text:?}: {e} (e.g. 30m, 2h)"))?;
+    if wait.is_zero() {
+        return Err("the wait must be longer than 0 (e.g. 30m, 2h)".into());
+    }
+    Ok(wait)
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+/// The field names in `--fields`: trimmed, blanks dropped, each once, in their order.
+pub fn fields(text: &str) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for field in text.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        if !fields.iter().any(|f| f == field) {
+            fields.push(field.to_owned());
+        }
+    }
+    fields
+}
+
+/// Refuses what cannot run, before anything is sent or started; the fields to export.
+pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
+    if args.segment_id.trim().is_empty() {
+        return Err(usage("the segment id is empty: give a segment's API identifier".into()));
+    }
+    let fields = fields(&args.fields);
+    if fields.is_empty() {
+        return Err(usage(
+            "--fields names no field: give Braze's field names separated by commas, \
+             e.g. --fields external_id,email,custom_attributes"
+                .into(),
+        ));
+    }
+    let out = args.out.display();
+    if is_stdout(&args.out) {
+        if args.overwrite {
+            return Err(usage(format!(
+                "--overwrite has nothing to replace: --out {out} writes to stdout"
+            )));
+        }
+    } else if let Existing::Regular { len } = target::inspect(&args.out)? {
+        if len > 0 && !args.overwrite {
+            return Err(usage(format!(
+                "{out} already holds {len} bytes: use --overwrite to replace it (it is replaced only once \
+                 every user is written), or choose another --out"
+            )));
+        }
+    }
+    if let Some(keep) = &args.keep_archive {
+        check_keep(keep, &args.out)?;
+    }
+    Ok(fields)
+}
+
+/// `--keep-archive` must name a new path, not `--out`'s.
+fn check_keep(keep: &Path, out: &Path) -> Result<(), Failure> {
+    if std::fs::symlink_metadata(keep).is_ok() {
+        return Err(usage(format!(
+            "--keep-archive {} already exists: the archive never replaces a file; choose a new path",
+            keep.display()
+        )));
+    }
+    if keep == out {
+        return Err(usage(format!(
+            "--keep-archive and --out both name {}: give the archive its own path",
+            keep.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_trimmed_without_blanks_or_repeats() {
+        assert_eq!(fields(" email , external_id,,email, "), ["email", "external_id"]);
+        assert!(fields("").is_empty());
+        assert!(fields(" , ,, ").is_empty());
+    }
+
+    #[test]
+    fn a_wait_is_a_positive_duration() {
+        assert_eq!(parse_max_wait("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_max_wait(" 90s "), Ok(Duration::from_secs(90)));
+        assert!(parse_max_wait("0s").is_err());
+        assert!(parse_max_wait("soon").is_err());
+    }
+}

@@ -1,0 +1,178 @@
+//! Where the users go: stdout, or a new temporary file beside `--out` that replaces it only at
+//! the end, once every user is written ([`Output::finish`]). Until then `--out` is untouched;
+//! an output dropped unfinished (a failure, Ctrl-C) removes its temporary file.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use braze_segments::UserRecord;
+
+use super::rows::Rows;
+use super::UsersFormat;
+use crate::export::is_stdout;
+use crate::export::target::{self, io_failure, Existing};
+use crate::term::write_failure;
+use crate::Failure;
+
+/// What the rows are written to.
+pub enum Sink {
+    File(File),
+    Stdout(io::Stdout),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::File(file) => file.write(buf),
+            Sink::Stdout(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::File(file) => file.flush(),
+            Sink::Stdout(out) => out.flush(),
+        }
+    }
+}
+
+/// The temporary file and the file it becomes.
+struct Temp {
+    path: PathBuf,
+    out: PathBuf,
+    overwrite: bool,
+}
+
+pub struct Output {
+    rows: Option<Rows<Sink>>,
+    temp: Option<Temp>,
+}
+
+impl Output {
+    /// Stdout for `-`, else a new temporary file beside `out`; a CSV's header is written.
+    pub fn open(out: &Path, overwrite: bool, format: UsersFormat, fields: &[String]) -> Result<Output, Failure> {
+        let (sink, temp) = if is_stdout(out) {
+            (Sink::Stdout(io::stdout()), None)
+        } else {
+            let path = temp_path(out);
+            let file = target::create(&path, Existing::Missing)?;
+            let temp = Temp {
+                path,
+                out: out.to_owned(),
+                overwrite,
+            };
+            (Sink::File(file), Some(temp))
+        };
+        let mut output = Output { rows: None, temp };
+        let rows = Rows::new(format, fields, sink).map_err(|e| output.failure(e))?;
+        output.rows = Some(rows);
+        Ok(output)
+    }
+
+    /// What the users are written to, for messages: the file, or stdout.
+    pub fn name(&self) -> String {
+        match &self.temp {
+            Some(temp) => temp.out.display().to_string(),
+            None => "stdout".to_owned(),
+        }
+    }
+
+    pub fn write(&mut self, user: &UserRecord) -> Result<(), Failure> {
+        let written = match &mut self.rows {
+            Some(rows) => rows.write(user),
+            None => Ok(()),
+        };
+        written.map_err(|e| self.failure(e))
+    }
+
+    /// Writes what is left and, for a file, syncs it and renames it over `--out`. Without
+    /// `--overwrite`, a file that something else filled meanwhile is not replaced: the users
+    /// stay in the temporary file, which the message names.
+    pub fn finish(mut self) -> Result<(), Failure> {
+        let Some(rows) = self.rows.take() else {
+            return Ok(());
+        };
+        let sink = rows.finish().map_err(|e| self.failure(e))?;
+        let Sink::File(file) = sink else {
+            return Ok(());
+        };
+        let Some(temp) = &self.temp else {
+            return Ok(());
+        };
+        file.sync_all().map_err(|e| io_failure(&temp.path, "write", e))?;
+        drop(file);
+        if !temp.overwrite {
+            if let Ok(Existing::Regular { len }) = target::inspect(&temp.out) {
+                if len > 0 {
+                    let failure = Failure {
+                        code: 1,
+                        message: format!(
+                            "{} was filled by something else during the run and is left as it is; \
+                             the users are in {}",
+                            temp.out.display(),
+                            temp.path.display()
+                        ),
+                    };
+                    self.temp = None;
+                    return Err(failure);
+                }
+            }
+        }
+        std::fs::rename(&temp.path, &temp.out).map_err(|e| io_failure(&temp.out, "replace", e))?;
+        self.temp = None;
+        Ok(())
+    }
+
+    /// A failed write: to stdout (a reader that left ends the command quietly), or to the file.
+    fn failure(&self, e: io::Error) -> Failure {
+        match &self.temp {
+            Some(temp) => io_failure(&temp.path, "write", e),
+            None => write_failure(e),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        // The file handle first, then the file (unfinished: nothing of it is worth keeping).
+        drop(self.rows.take());
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(&temp.path);
+        }
+    }
+}
+
+/// A new name beside `out`, hidden: `.NAME.PID-RANDOM.braze-users.tmp`.
+fn temp_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    dir.join(format!(
+        ".{name}.{}-{:08x}.braze-users.tmp",
+        std::process::id(),
+        rand::random::<u32>()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_temporary_file_is_hidden_beside_the_output() {
+        let path = temp_path(Path::new("/data/users.csv"));
+        assert_eq!(path.parent(), Some(Path::new("/data")));
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".users.csv.") && name.ends_with(".braze-users.tmp"),
+            "{name}"
+        );
+        assert_eq!(temp_path(Path::new("u.jsonl")).parent(), Some(Path::new(".")));
+    }
+}
