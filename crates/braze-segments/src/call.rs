@@ -57,6 +57,23 @@ impl Client {
         F: Fn(&'a braze_segments_api::Client) -> Fut,
         Fut: Future<Output = ApiResult<T>>,
     {
+        self.run_with(self.policy(), operation, segment_id, send).await
+    }
+
+    /// [`run`](Self::run) with another retry policy than the handle's (an operation that is not
+    /// idempotent retries less).
+    pub(crate) async fn run_with<'a, T, F, Fut>(
+        &'a self,
+        policy: &RetryPolicy,
+        operation: &'static str,
+        segment_id: Option<&str>,
+        send: F,
+    ) -> Result<Response<T>, Error>
+    where
+        T: DeserializeOwned + BrazeBody,
+        F: Fn(&'a braze_segments_api::Client) -> Fut,
+        Fut: Future<Output = ApiResult<T>>,
+    {
         let span = tracing::info_span!(
             "braze.call",
             operation,
@@ -66,7 +83,6 @@ impl Client {
             ratelimit_remaining = tracing::field::Empty,
         );
         let shared = &*self.shared;
-        let policy = self.policy();
         let handle = span.clone();
         async move {
             let span = handle;
@@ -253,7 +269,7 @@ impl Client {
     }
 
     /// The retry policy of this handle's calls: a bulk clone's waits longer for the budget.
-    fn policy(&self) -> &RetryPolicy {
+    pub(crate) fn policy(&self) -> &RetryPolicy {
         if self.bulk {
             &self.shared.bulk_retry
         } else {

@@ -22,6 +22,7 @@ mod time;
 mod tls;
 mod transport;
 mod types;
+mod users;
 
 pub use budget::{BudgetWait, RateBudget, WaitReason, DEFAULT_BULK_MAX_WAIT};
 pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
@@ -36,6 +37,11 @@ pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use time::Timestamp;
 pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SortDirection};
+pub use users::{
+    read_archive_file, ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally, DownloadError, DownloadOptions,
+    DownloadProgress, EventSummary, UserAlias, UserRecord, UserStream, UsersArchive, UsersExport, UsersExportJob,
+    DEFAULT_USERS_EXPORT_MAX_WAIT,
+};
 
 /// The generated low-level client, re-exported for operations this crate does not wrap.
 pub use braze_segments_api as api;

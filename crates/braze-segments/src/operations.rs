@@ -149,7 +149,7 @@ fn rfc3339(at: DateTime<FixedOffset>) -> Result<String, Error> {
     Ok(at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
-fn check_segment_id(segment_id: &str) -> Result<&str, Error> {
+pub(crate) fn check_segment_id(segment_id: &str) -> Result<&str, Error> {
     if segment_id.trim().is_empty() {
         return Err(Error::invalid("segment_id", "is empty"));
     }

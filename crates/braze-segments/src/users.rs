@@ -1,0 +1,20 @@
+//! The users export (`/users/export/segment`): start and cancel it, wait for its link, download
+//! the archive to a temporary file and read it into typed users.
+
+mod archive;
+mod archive_file;
+mod download;
+mod job;
+mod lines;
+mod options;
+mod record;
+mod storage;
+mod stream;
+
+pub(crate) use archive::ArchiveReader;
+pub use archive::{read_archive_file, ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally};
+pub use archive_file::UsersArchive;
+pub use job::{UsersExport, UsersExportJob};
+pub use options::{DownloadError, DownloadOptions, DownloadProgress, DEFAULT_USERS_EXPORT_MAX_WAIT};
+pub use record::{EventSummary, UserAlias, UserRecord};
+pub use stream::UserStream;

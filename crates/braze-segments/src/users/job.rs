@@ -1,0 +1,328 @@
+//! Starting and cancelling a users export: `POST /users/export/segment` and
+//! `POST /export/segment/cancel`, through the generated client like every call to Braze.
+
+use std::fmt;
+
+use braze_segments_api::types as api;
+
+use crate::call::BrazeBody;
+use crate::retry::RetryPolicy;
+use crate::users::ArchiveFormat;
+use crate::{Client, Error};
+
+/// What to export of a segment's users: the request of
+/// [`Client::start_users_export`]. Checked before any request is sent.
+///
+/// ```
+/// use braze_segments::UsersExport;
+/// let export = UsersExport::new("6d68ea15-26c4-4109-835a-65b81773a5e2", ["external_id", "email"]);
+/// assert_eq!(export.fields(), ["external_id", "email"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsersExport {
+    segment_id: String,
+    fields: Vec<String>,
+    callback_endpoint: Option<String>,
+    output_format: Option<ArchiveFormat>,
+}
+
+impl UsersExport {
+    /// The users of `segment_id`, with `fields` (Braze's field names: `external_id`, `email`,
+    /// `custom_attributes`, ...). At least one field is needed.
+    pub fn new(segment_id: impl Into<String>, fields: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            segment_id: segment_id.into(),
+            fields: fields.into_iter().map(Into::into).collect(),
+            callback_endpoint: None,
+            output_format: None,
+        }
+    }
+
+    /// An `https://` URL Braze posts to when the export is ready.
+    pub fn callback_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.callback_endpoint = Some(url.into());
+        self
+    }
+
+    /// The archive Braze writes (only with the workspace's own bucket; `zip` by default).
+    pub fn output_format(mut self, format: ArchiveFormat) -> Self {
+        self.output_format = Some(format);
+        self
+    }
+
+    /// The segment.
+    pub fn segment_id(&self) -> &str {
+        &self.segment_id
+    }
+
+    /// The fields asked for.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    /// The request body, or what is wrong with it.
+    fn body(&self) -> Result<api::UsersExportSegmentRequest, Error> {
+        let segment_id = crate::operations::check_segment_id(&self.segment_id)?;
+        if self.fields.is_empty() {
+            return Err(Error::invalid("fields_to_export", "is empty: name at least one field"));
+        }
+        let mut fields = Vec::with_capacity(self.fields.len());
+        for (i, field) in self.fields.iter().enumerate() {
+            let trimmed = field.trim();
+            if trimmed.is_empty() {
+                return Err(Error::invalid("fields_to_export", format!("field {} is blank", i + 1)));
+            }
+            if trimmed.len() > 256 || trimmed.chars().any(char::is_control) {
+                return Err(Error::invalid(
+                    "fields_to_export",
+                    format!(
+                        "field {} is not a field name (control characters, or longer than 256 bytes)",
+                        i + 1
+                    ),
+                ));
+            }
+            fields.push(
+                api::UsersExportSegmentRequestFieldsToExportItem::try_from(trimmed.to_owned())
+                    .map_err(|e| Error::invalid("fields_to_export", format!("field {}: {e}", i + 1)))?,
+            );
+        }
+        let callback_endpoint = self.callback_endpoint.as_deref().map(check_callback).transpose()?;
+        Ok(api::UsersExportSegmentRequest {
+            segment_id: segment_id
+                .to_owned()
+                .try_into()
+                .map_err(|e| Error::invalid("segment_id", format!("{e}")))?,
+            fields_to_export: fields,
+            callback_endpoint,
+            output_format: self.output_format.map(|f| match f {
+                ArchiveFormat::Zip => api::UsersExportOutputFormat::Zip,
+                ArchiveFormat::Gzip => api::UsersExportOutputFormat::Gzip,
+            }),
+        })
+    }
+}
+
+/// A callback must be an absolute `https://` URL with a host (Braze posts the download link to
+/// it). Its text is not echoed: it may carry a token.
+fn check_callback(url: &str) -> Result<String, Error> {
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|_| Error::invalid("callback_endpoint", "is not a URL (an https:// URL is needed)"))?;
+    if parsed.scheme() != "https" || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::invalid(
+            "callback_endpoint",
+            "must be an https:// URL with a host",
+        ));
+    }
+    Ok(parsed.into())
+}
+
+/// A started users export: where its files go.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UsersExportJob {
+    segment_id: String,
+    object_prefix: Option<String>,
+    download: Option<String>,
+}
+
+impl UsersExportJob {
+    /// The job of an export started elsewhere (for example by another process that saved the
+    /// link), to download with [`Client::download_users_export`](crate::Client::download_users_export).
+    pub fn from_parts(segment_id: impl Into<String>, object_prefix: Option<String>, url: Option<String>) -> Self {
+        Self {
+            segment_id: segment_id.into(),
+            object_prefix,
+            download: url,
+        }
+    }
+
+    /// The segment exported.
+    pub fn segment_id(&self) -> &str {
+        &self.segment_id
+    }
+
+    /// The prefix of the export's files, as Braze named it.
+    pub fn object_prefix(&self) -> Option<&str> {
+        self.object_prefix.as_deref()
+    }
+
+    /// The pre-signed link to the archive, or `None` when the files go to the workspace's own
+    /// storage bucket. Anyone holding the link can download the users until it expires: it is
+    /// kept out of this type's `Debug` and out of every error and log.
+    pub fn download_url(&self) -> Option<&str> {
+        self.download.as_deref()
+    }
+
+    /// True when Braze writes the files to the workspace's own bucket (no link to download).
+    pub fn goes_to_own_bucket(&self) -> bool {
+        self.download.is_none()
+    }
+}
+
+impl fmt::Debug for UsersExportJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UsersExportJob")
+            .field("segment_id", &self.segment_id)
+            .field("object_prefix", &self.object_prefix)
+            .field("download", &self.download.as_deref().map(redacted))
+            .finish()
+    }
+}
+
+/// A link without its query (the signature) or user info: what may be shown of it.
+pub(crate) fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) => {
+            let query = if parsed.query().is_some() { "?…" } else { "" };
+            format!("{}{}{query}", parsed.origin().ascii_serialization(), parsed.path())
+        }
+        Err(_) => "(not a URL)".to_owned(),
+    }
+}
+
+impl BrazeBody for api::UsersExportSegmentResponse {
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl BrazeBody for api::ExportSegmentCancelResponse {
+    fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The statuses that prove Braze started nothing: a start is retried only on these. A 500, a
+/// 504 or a connection lost after the request was sent may have started the export, and a
+/// second start would then be refused ("already in progress").
+const START_RETRY_STATUSES: [u16; 3] = [429, 502, 503];
+
+impl Client {
+    /// `POST /users/export/segment`: starts an export of the segment's users. Braze runs one
+    /// export per segment at a time: a second start is refused (an [`Error::Api`] with Braze's
+    /// message) until the first is ready, or cancelled with
+    /// [`cancel_users_export`](Self::cancel_users_export). Not idempotent, so retried only on
+    /// 429, 502 and 503 (answers that started nothing), whatever the retry policy says of other
+    /// statuses.
+    pub async fn start_users_export(&self, export: &UsersExport) -> Result<UsersExportJob, Error> {
+        let body = export.body()?;
+        let policy = start_policy(self.policy());
+        let response = self
+            .run_with(&policy, "post_users_export_segment", Some(&export.segment_id), |api| {
+                api.post_users_export_segment().body(body.clone()).send()
+            })
+            .await?;
+        let response = response.into_inner();
+        Ok(UsersExportJob {
+            segment_id: export.segment_id.clone(),
+            object_prefix: response.object_prefix.filter(|p| !p.trim().is_empty()),
+            download: response.url.filter(|u| !u.trim().is_empty()),
+        })
+    }
+
+    /// `POST /export/segment/cancel`: cancels the running users export of a segment. Its link
+    /// then never becomes ready.
+    pub async fn cancel_users_export(&self, segment_id: &str) -> Result<(), Error> {
+        let segment_id = crate::operations::check_segment_id(segment_id)?;
+        let body = api::ExportSegmentCancelRequest {
+            segment_id: segment_id
+                .to_owned()
+                .try_into()
+                .map_err(|e| Error::invalid("segment_id", format!("{e}")))?,
+        };
+        self.run("post_export_segment_cancel", Some(segment_id), |api| {
+            api.post_export_segment_cancel().body(body.clone()).send()
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+/// `policy` retrying only the statuses that prove nothing started, and no transport error (the
+/// request may have reached Braze).
+fn start_policy(policy: &RetryPolicy) -> RetryPolicy {
+    let statuses: Vec<u16> = START_RETRY_STATUSES
+        .into_iter()
+        .filter(|s| policy.retries_status(*s))
+        .collect();
+    policy.clone().retry_statuses(statuses).retry_transport_errors(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid_field(export: &UsersExport) -> &'static str {
+        match export.body() {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_requests_are_refused_before_sending() {
+        let empty: [&str; 0] = [];
+        assert_eq!(invalid_field(&UsersExport::new("", ["email"])), "segment_id");
+        assert_eq!(invalid_field(&UsersExport::new("  ", ["email"])), "segment_id");
+        assert_eq!(invalid_field(&UsersExport::new("seg", empty)), "fields_to_export");
+        assert_eq!(
+            invalid_field(&UsersExport::new("seg", ["email", " "])),
+            "fields_to_export"
+        );
+        assert_eq!(invalid_field(&UsersExport::new("seg", ["a\nb"])), "fields_to_export");
+        for callback in [
+            "http://example.com/cb",
+            "example.com",
+            "https://",
+            "ftp://x.com",
+            "file:///etc",
+        ] {
+            let export = UsersExport::new("seg", ["email"]).callback_endpoint(callback);
+            assert_eq!(invalid_field(&export), "callback_endpoint", "{callback}");
+        }
+    }
+
+    #[test]
+    fn a_good_request_becomes_the_body_braze_reads() {
+        let export = UsersExport::new("seg", [" email ", "custom_attributes"])
+            .callback_endpoint("https://example.com/done?token=t")
+            .output_format(ArchiveFormat::Gzip);
+        let body = serde_json::to_value(export.body().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "segment_id": "seg",
+                "fields_to_export": ["email", "custom_attributes"],
+                "callback_endpoint": "https://example.com/done?token=t",
+                "output_format": "gzip",
+            })
+        );
+    }
+
+    #[test]
+    fn the_link_is_kept_out_of_debug() {
+        let job = UsersExportJob::from_parts(
+            "seg",
+            Some("p".into()),
+            Some("https://u:pw@bucket.example.com/p.zip?X-Amz-Signature=secret".into()),
+        );
+        let debug = format!("{job:?}");
+        assert!(!debug.contains("secret") && !debug.contains("pw"), "{debug}");
+        assert!(debug.contains("https://bucket.example.com/p.zip?…"), "{debug}");
+        assert_eq!(redacted("not a url"), "(not a URL)");
+    }
+
+    #[test]
+    fn a_start_is_retried_only_when_nothing_started() {
+        let policy = start_policy(&RetryPolicy::default());
+        for status in [429, 502, 503] {
+            assert!(policy.retries_status(status), "{status}");
+        }
+        for status in [500, 504, 400] {
+            assert!(!policy.retries_status(status), "{status}");
+        }
+        assert!(!policy.retries_transport_errors());
+        // A policy that retries nothing stays so.
+        let none = start_policy(&RetryPolicy::none().retry_statuses([]));
+        assert!(!none.retries_status(429));
+    }
+}

@@ -1,0 +1,233 @@
+//! How a users export's archive is waited for and downloaded, what the wait reports, and how
+//! it can fail.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// How [`Client::download_users_export`](crate::Client::download_users_export) waits for the
+/// link and downloads. Polling the link costs nothing of Braze's rate limit (it is another host).
+///
+/// ```
+/// use std::time::Duration;
+/// use braze_segments::DownloadOptions;
+/// let options = DownloadOptions::default()
+///     .max_wait(Duration::from_secs(30 * 60))
+///     .poll_interval(Duration::from_secs(2), Duration::from_secs(30));
+/// assert_eq!(options.wait_limit(), Duration::from_secs(1800));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DownloadOptions {
+    max_wait: Duration,
+    first_poll: Duration,
+    max_poll: Duration,
+    max_archive_bytes: u64,
+    request_timeout: Duration,
+    dir: Option<PathBuf>,
+}
+
+/// How long a download waits for the export by default: large segments take an hour or more.
+pub const DEFAULT_USERS_EXPORT_MAX_WAIT: Duration = Duration::from_secs(2 * 60 * 60);
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        Self {
+            max_wait: DEFAULT_USERS_EXPORT_MAX_WAIT,
+            first_poll: Duration::from_secs(5),
+            max_poll: Duration::from_secs(60),
+            max_archive_bytes: 32 << 30,
+            request_timeout: Duration::from_secs(60),
+            dir: None,
+        }
+    }
+}
+
+impl DownloadOptions {
+    /// How long to wait for the export to be ready (default 2 hours); past it,
+    /// [`DownloadError::NotReady`].
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// The first interval between polls and the longest: each interval is 1.5 times the last,
+    /// up to `max`, and each wait is drawn at random in its upper half (default 5 s to 60 s).
+    pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
+        self.first_poll = first;
+        self.max_poll = max.max(first);
+        self
+    }
+
+    /// The largest archive downloaded (default 32 GiB); past it, [`DownloadError::TooLarge`]
+    /// and the partial file is removed.
+    pub fn max_archive_bytes(mut self, bytes: u64) -> Self {
+        self.max_archive_bytes = bytes;
+        self
+    }
+
+    /// The time limit of one poll, and the longest silence while the archive downloads
+    /// (default 60 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The directory of the temporary file (default: the system's temporary directory).
+    pub fn temp_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = Some(dir.into());
+        self
+    }
+
+    /// How long to wait for the export to be ready.
+    pub fn wait_limit(&self) -> Duration {
+        self.max_wait
+    }
+
+    /// The first and the longest interval between polls.
+    pub fn poll_bounds(&self) -> (Duration, Duration) {
+        (self.first_poll, self.max_poll)
+    }
+
+    /// The largest archive downloaded, in bytes.
+    pub fn archive_limit(&self) -> u64 {
+        self.max_archive_bytes
+    }
+
+    /// The time limit of one poll or one silence of the download.
+    pub fn timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    /// The directory of the temporary file, if not the system's.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+}
+
+/// What a download is doing, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DownloadProgress {
+    /// The export is not ready: the link was polled `polls` times over `waited`; the next poll
+    /// is in `next_poll`.
+    Waiting {
+        /// Polls so far.
+        polls: u32,
+        /// Time since the download began.
+        waited: Duration,
+        /// Time until the next poll.
+        next_poll: Duration,
+    },
+    /// The archive is downloading: `bytes` so far, of `total` when the host said.
+    Downloading {
+        /// Bytes written to the temporary file.
+        bytes: u64,
+        /// The archive's size, when the host said.
+        total: Option<u64>,
+    },
+}
+
+/// Why a users export could not be downloaded. Never holds the link's signature (shown as
+/// `https://host/path?…`) nor the API key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DownloadError {
+    /// The export has no link: Braze writes its files to the workspace's own storage bucket.
+    #[error("this export has no download link: Braze writes its files to the workspace's own storage bucket")]
+    OwnBucket,
+    /// The link is not one the SDK follows: not a URL, not `https://` (plain `http://` only
+    /// when the Braze endpoint itself is plain loopback http), or a redirect to such a link.
+    #[error("refusing the download link {link}: {reason}")]
+    #[non_exhaustive]
+    UnsafeLink {
+        /// The link without its query.
+        link: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The export was not ready within the wait.
+    #[error("the export was not ready after {waited:?} ({polls} polls); raise the wait, or try again later with the same link")]
+    #[non_exhaustive]
+    NotReady {
+        /// How long the download waited.
+        waited: Duration,
+        /// How many times the link was polled.
+        polls: u32,
+    },
+    /// The link expired (after a few hours): start a new export.
+    #[error("the download link expired{}; start a new export", ExpiredAt(expired_at))]
+    #[non_exhaustive]
+    Expired {
+        /// When, if the link said.
+        expired_at: Option<DateTime<Utc>>,
+    },
+    /// The storage host refused the link for good (a broken signature, a bad request).
+    #[error("the storage host answered {status}{}: {message}", CodeSuffix(code))]
+    #[non_exhaustive]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The storage host's error code (S3's `<Code>`), if any.
+        code: Option<String>,
+        /// Its message, or the start of its body (bounded).
+        message: String,
+    },
+    /// The archive is larger than [`DownloadOptions::max_archive_bytes`].
+    #[error("the archive is larger than the limit of {limit} bytes")]
+    #[non_exhaustive]
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
+    /// The file served is not a ZIP or gzip archive.
+    #[error("the storage host served something that is not a ZIP or gzip archive (it starts {starts:?})")]
+    #[non_exhaustive]
+    NotAnArchive {
+        /// Its first bytes, escaped.
+        starts: String,
+    },
+    /// The connection failed, or timed out, more times than the download retries.
+    #[error("downloading the archive failed: {message}")]
+    #[non_exhaustive]
+    Transport {
+        /// What failed, in short (no link).
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The temporary file could not be written (a full disk, a read-only directory).
+    #[error("cannot {action} the temporary file: {source}")]
+    #[non_exhaustive]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+struct ExpiredAt<'a>(&'a Option<DateTime<Utc>>);
+
+impl std::fmt::Display for ExpiredAt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(at) => write!(f, " at {}", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            None => Ok(()),
+        }
+    }
+}
+
+struct CodeSuffix<'a>(&'a Option<String>);
+
+impl std::fmt::Display for CodeSuffix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(code) => write!(f, " ({code})"),
+            None => Ok(()),
+        }
+    }
+}
