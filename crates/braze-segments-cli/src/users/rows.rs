@@ -18,7 +18,8 @@ use crate::users::UsersFormat;
 pub enum Rows<W: Write> {
     Jsonl(io::BufWriter<W>),
     Csv {
-        writer: csv::Writer<W>,
+        /// Boxed: the csv writer's state is large beside a `BufWriter`.
+        writer: Box<csv::Writer<W>>,
         fields: Vec<String>,
     },
 }
@@ -40,7 +41,7 @@ impl<W: Write> Rows<W> {
                     .write_record(fields.iter().map(|f| neutralised(f).into_owned()))
                     .map_err(csv_io)?;
                 Ok(Rows::Csv {
-                    writer,
+                    writer: Box::new(writer),
                     fields: fields.to_vec(),
                 })
             }
