@@ -59,6 +59,10 @@ impl Progress {
         match progress {
             DownloadProgress::Waiting { polls, waited, .. } => {
                 let waited = HumanDuration(waited);
+                let polls = match polls {
+                    1 => "1 poll".to_owned(),
+                    n => format!("{n} polls"),
+                };
                 if let Some(bar) = &self.bar {
                     bar.set_message(format!(
                         "waiting for Braze to prepare the export: {polls} polls, {waited}"
