@@ -1,9 +1,9 @@
-//! How the stand-in behaves: its dataset, key, budget, faults and timeouts.
+//! How the stand-in behaves: its dataset, key, budget, faults, timeouts and users exports.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::DEFAULT_API_KEY;
+use crate::{ServedArchive, DEFAULT_API_KEY};
 
 /// How the stand-in behaves.
 #[derive(Debug, Clone)]
@@ -25,6 +25,27 @@ pub struct MockConfig {
     /// server starts waiting for them (so it also closes a keep-alive connection left idle that
     /// long). A client that trickles its headers is dropped after it. Default 5 s.
     pub header_read_timeout: Duration,
+    /// Where the storage host of users exports listens (default `None`: the IP of `addr`, a
+    /// free port), another origin than Braze's.
+    pub storage_addr: Option<SocketAddr>,
+    /// Whether the workspace has its own storage bucket (default false): a started users export
+    /// then answers no `url`, nothing is served, and `output_format` is accepted.
+    pub own_bucket: bool,
+    /// How long a users export takes to be ready, from its start (default 2 s).
+    pub users_export_ready_after: Duration,
+    /// How many requests for an export's URL the storage host answers 404 before it can be
+    /// ready (default 0); an export is ready once this and [`Self::users_export_ready_after`]
+    /// both hold.
+    pub users_export_ready_after_polls: u32,
+    /// How long an export's URL is valid, from the export's start (default 4 h, as
+    /// `X-Amz-Expires=14400`).
+    pub users_export_expiry: Duration,
+    /// How many users every segment holds (default `None`: 200 to 3,000, drawn from the seed
+    /// and the segment's id); at most [`crate::MAX_USERS_PER_SEGMENT`].
+    /// [`crate::MockBraze::set_users_in_segment`] sets it for one segment.
+    pub users_per_segment: Option<u64>,
+    /// What the URLs of exports serve once ready (default [`ServedArchive::Zip`]).
+    pub served_archive: ServedArchive,
 }
 
 impl Default for MockConfig {
@@ -37,6 +58,13 @@ impl Default for MockConfig {
             rate_limit: Some(RateLimitConfig::default()),
             faults: FaultConfig::default(),
             header_read_timeout: Duration::from_secs(5),
+            storage_addr: None,
+            own_bucket: false,
+            users_export_ready_after: Duration::from_secs(2),
+            users_export_ready_after_polls: 0,
+            users_export_expiry: Duration::from_secs(4 * 3600),
+            users_per_segment: None,
+            served_archive: ServedArchive::Zip,
         }
     }
 }

@@ -15,13 +15,27 @@ pub enum Endpoint {
     Details,
     /// `GET /segments/data_series`.
     DataSeries,
+    /// `POST /users/export/segment`.
+    UsersExportSegment,
+    /// `POST /export/segment/cancel`.
+    ExportSegmentCancel,
     /// Anything else (answered 404, or 405 for another method on a known path).
     Other,
 }
 
+/// How many [`Endpoint`]s there are (with [`Endpoint::Other`]).
+const ENDPOINTS: usize = 6;
+
 impl Endpoint {
-    /// The three endpoints the stand-in serves.
-    pub const SERVED: [Endpoint; 3] = [Endpoint::List, Endpoint::Details, Endpoint::DataSeries];
+    /// The endpoints the stand-in serves (its storage host aside: see
+    /// [`crate::MockBraze::storage_requests`]).
+    pub const SERVED: [Endpoint; 5] = [
+        Endpoint::List,
+        Endpoint::Details,
+        Endpoint::DataSeries,
+        Endpoint::UsersExportSegment,
+        Endpoint::ExportSegmentCancel,
+    ];
 
     /// The endpoint's path (`/` for [`Endpoint::Other`]).
     pub fn path(self) -> &'static str {
@@ -29,6 +43,8 @@ impl Endpoint {
             Endpoint::List => "/segments/list",
             Endpoint::Details => "/segments/details",
             Endpoint::DataSeries => "/segments/data_series",
+            Endpoint::UsersExportSegment => "/users/export/segment",
+            Endpoint::ExportSegmentCancel => "/export/segment/cancel",
             Endpoint::Other => "/",
         }
     }
@@ -41,9 +57,9 @@ impl Endpoint {
 /// its endpoint only).
 #[derive(Debug, Default)]
 pub struct Counters {
-    endpoints: [AtomicU64; 4],
+    endpoints: [AtomicU64; ENDPOINTS],
     /// By endpoint, then kind.
-    faults: [[AtomicU64; Fault::ALL.len()]; 4],
+    faults: [[AtomicU64; Fault::ALL.len()]; ENDPOINTS],
     unauthorized: AtomicU64,
     rate_limited: AtomicU64,
     per_segment: Mutex<HashMap<String, u64>>,
@@ -60,8 +76,9 @@ impl Counters {
         self.endpoints.iter().map(|c| c.load(Ordering::Relaxed)).sum()
     }
 
-    /// Requests naming `segment_id` (details and data series), with a valid key or not, for a
-    /// segment the dataset holds or held.
+    /// Requests naming `segment_id`, for a segment the dataset holds or held: details and data
+    /// series with a valid key or not; the users export and its cancel once their body is read
+    /// (so with the key, no fault and within the budget).
     pub fn requests_for_segment(&self, segment_id: &str) -> u64 {
         self.per_segment().get(segment_id).copied().unwrap_or(0)
     }

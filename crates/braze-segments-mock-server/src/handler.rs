@@ -1,5 +1,6 @@
 //! One request, in order: routing, counting, the key, an injected fault, the budget, then the
-//! endpoint. The key comes before any fault: a request without it gets 401, never a fault.
+//! endpoint (which reads a POST's body). The key comes before any fault: a request without it
+//! gets 401, never a fault.
 
 use hyper::body::Incoming;
 use hyper::header::HeaderValue;
@@ -8,7 +9,7 @@ use hyper::{Method, Request, StatusCode};
 use crate::endpoints::{self, Query};
 use crate::faults::Outcome;
 use crate::reply::{self, DropConnection, Reply};
-use crate::{auth, Endpoint, State};
+use crate::{auth, users, Endpoint, State};
 
 pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Result<Reply, DropConnection> {
     let api = match route(request.method(), request.uri().path()) {
@@ -59,6 +60,8 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Result<
             Api::List => endpoints::list(&state.dataset, &query),
             Api::Details => endpoints::details(&state.dataset, &query),
             Api::DataSeries => endpoints::data_series(&state.dataset, &query, shuffle),
+            Api::UsersExport => users::export(state, request.into_body()).await,
+            Api::ExportCancel => users::cancel(state, request.into_body()).await,
         },
     };
     reply::set_budget_headers(&mut answer, spent);
@@ -71,6 +74,8 @@ enum Api {
     List,
     Details,
     DataSeries,
+    UsersExport,
+    ExportCancel,
 }
 
 impl Api {
@@ -79,6 +84,16 @@ impl Api {
             Api::List => Endpoint::List,
             Api::Details => Endpoint::Details,
             Api::DataSeries => Endpoint::DataSeries,
+            Api::UsersExport => Endpoint::UsersExportSegment,
+            Api::ExportCancel => Endpoint::ExportSegmentCancel,
+        }
+    }
+
+    /// The methods it answers, as an `Allow` header says them.
+    fn allow(self) -> &'static str {
+        match self {
+            Api::List | Api::Details | Api::DataSeries => "GET, HEAD",
+            Api::UsersExport | Api::ExportCancel => "POST",
         }
     }
 }
@@ -87,19 +102,19 @@ impl Api {
 enum Refusal {
     /// Any other path: 404.
     NotFound,
-    /// Another method on a known path: 405 with `Allow: GET, HEAD`.
-    MethodNotAllowed,
+    /// Another method on a known path: 405 with `Allow` naming the methods it answers.
+    MethodNotAllowed(&'static str),
 }
 
 impl Refusal {
     fn answer(self) -> Reply {
         match self {
             Refusal::NotFound => reply::error(StatusCode::NOT_FOUND, "Not Found"),
-            Refusal::MethodNotAllowed => {
+            Refusal::MethodNotAllowed(allow) => {
                 let mut answer = reply::error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
                 answer
                     .headers_mut()
-                    .insert(hyper::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+                    .insert(hyper::header::ALLOW, HeaderValue::from_static(allow));
                 answer
             }
         }
@@ -107,16 +122,23 @@ impl Refusal {
 }
 
 /// The endpoint a request is for. `HEAD` is answered as `GET` is, without the body (hyper
-/// leaves it out), as web frameworks answer it: same key check, faults, budget and headers.
+/// leaves it out), as web frameworks answer it: same key check, faults, budget and headers. The
+/// users exports' paths answer `POST` only.
 fn route(method: &Method, path: &str) -> Result<Api, Refusal> {
     let api = match path {
         "/segments/list" => Api::List,
         "/segments/details" => Api::Details,
         "/segments/data_series" => Api::DataSeries,
+        "/users/export/segment" => Api::UsersExport,
+        "/export/segment/cancel" => Api::ExportCancel,
         _ => return Err(Refusal::NotFound),
     };
-    if method != Method::GET && method != Method::HEAD {
-        return Err(Refusal::MethodNotAllowed);
+    let allowed = match api {
+        Api::UsersExport | Api::ExportCancel => method == Method::POST,
+        Api::List | Api::Details | Api::DataSeries => method == Method::GET || method == Method::HEAD,
+    };
+    if !allowed {
+        return Err(Refusal::MethodNotAllowed(api.allow()));
     }
     Ok(api)
 }

@@ -9,8 +9,22 @@
 //! `braze-segments-api`, so it is valid against `openapi/braze-segments.yaml` (CI checks the
 //! faults' answers against it too).
 //!
+//! It also runs users exports as Braze does (`POST /users/export/segment`, `POST
+//! /export/segment/cancel`): one export per segment at a time and at most 100 at once, each
+//! ready after a delay and a number of polls ([`MockConfig::users_export_ready_after`],
+//! [`MockConfig::users_export_ready_after_polls`]), its archive behind a pre-signed URL on a
+//! second listener, the storage host ([`MockBraze::storage_url`]), which answers as S3 does
+//! (404 until ready and after a cancel, 403 on a wrong signature or once expired, 400 to a
+//! request carrying an `Authorization` header) and records every request it receives
+//! ([`MockBraze::storage_requests`]). The archive is a ZIP of newline-delimited JSON, 5,000
+//! users a member, each user made from the seed and the segment's id with awkward values
+//! (unicode, quotes, newlines, nulls, missing fields, nested custom attributes, loose dates,
+//! formula-like text); [`MockBraze::serve_archive`] serves gzip or chosen bytes instead.
+//!
 //! Where Braze documents nothing, it picks: `HEAD` is answered as `GET` without the body (as
-//! web frameworks answer it; other methods get 405 with `Allow: GET, HEAD`), the `Bearer`
+//! web frameworks answer it; other methods get 405 with `Allow: GET, HEAD`, or `Allow: POST` on
+//! the users exports' paths, which a successful start answers with 201 and a cancel with 200),
+//! a body is read up to 64 KiB (past it: 400), the `Bearer`
 //! scheme is read in any case, a data series holds no day before the segment's creation (so a
 //! younger segment gets fewer than `length` points), and 404 and 405 carry the budget's
 //! headers without spending it.
@@ -19,7 +33,11 @@
 //! exist only for the dataset's segments, fault draws remember at most 1,048,576 distinct
 //! requests (about 34 MB), the key is checked (in constant time) before anything else is done
 //! for a request, and a client that is slow to send its headers is dropped
-//! ([`MockConfig::header_read_timeout`]).
+//! ([`MockConfig::header_read_timeout`]), or its body (read up to 64 KiB) not given by then.
+//! The stand-in keeps the latest 10,000 exports, the latest 10,000 storage requests (16 MiB at
+//! most) and one archive: an archive is built (a user at a time) when first served, and replaced
+//! when another is; its size follows the users a test gave a segment (at most
+//! [`MAX_USERS_PER_SEGMENT`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -34,8 +52,10 @@
 //! # Ok(()) }
 //! ```
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
+use server::Site;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -52,6 +72,7 @@ mod ids;
 mod reply;
 mod server;
 mod store;
+mod users;
 
 pub use budget::BudgetWindow;
 pub use config::{Fault, FaultConfig, MockConfig, RateLimitConfig};
@@ -59,6 +80,7 @@ pub use counters::{Counters, Endpoint};
 pub use dataset::{generate, Segment, EXAMPLE_ID};
 pub use dates::parse_loose_date;
 pub use store::Dataset;
+pub use users::{ServedArchive, StorageRequest, MAX_USERS_PER_SEGMENT};
 
 /// Segments a page of `/segments/list`, as Braze pages them.
 pub const PAGE_SIZE: usize = 100;
@@ -81,6 +103,7 @@ struct State {
     key: auth::Key,
     faults: faults::Faults,
     budget: Option<budget::Budget>,
+    users: users::Users,
 }
 
 /// A running stand-in. Dropping it stops the server.
@@ -88,20 +111,22 @@ pub struct MockBraze {
     url: String,
     state: Arc<State>,
     shutdown: watch::Sender<bool>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for MockBraze {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockBraze")
             .field("url", &self.url)
+            .field("storage_url", &self.state.users.storage_url())
             .field("segments", &self.state.dataset.len())
             .finish()
     }
 }
 
 impl MockBraze {
-    /// Binds `config.addr`, makes the dataset and starts serving in the background. Refused
+    /// Binds `config.addr` and the storage host's address ([`MockConfig::storage_addr`]), makes
+    /// the dataset and starts serving in the background. Refused
     /// (`InvalidInput`): an empty `config.api_key` (any `Bearer ` header would match it), more
     /// than [`MAX_SEGMENTS`] segments.
     pub async fn start(config: MockConfig) -> std::io::Result<MockBraze> {
@@ -122,7 +147,10 @@ impl MockBraze {
         }
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let storage = TcpListener::bind(config.storage_addr.unwrap_or(SocketAddr::new(addr.ip(), 0))).await?;
+        let storage_url = format!("http://{}", storage.local_addr()?);
         let state = Arc::new(State {
+            users: users::Users::new(&config, storage_url),
             dataset: Dataset::new(config.segments, config.seed),
             counters: Counters::default(),
             key: auth::Key::new(&config.api_key),
@@ -131,12 +159,15 @@ impl MockBraze {
             config,
         });
         let (shutdown, signal) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, state.clone(), signal));
+        let tasks = vec![
+            tokio::spawn(server::serve(listener, state.clone(), Site::Braze, signal.clone())),
+            tokio::spawn(server::serve(storage, state.clone(), Site::Storage, signal)),
+        ];
         Ok(MockBraze {
             url: format!("http://{addr}"),
             state,
             shutdown,
-            task: Some(task),
+            tasks,
         })
     }
 
@@ -194,10 +225,36 @@ impl MockBraze {
             .unwrap_or_default()
     }
 
-    /// Stops accepting, closes connections, waits for the server task.
+    /// The storage host's origin, e.g. `http://127.0.0.1:40123`: where exports' URLs point.
+    pub fn storage_url(&self) -> &str {
+        self.state.users.storage_url()
+    }
+
+    /// The requests the storage host received, oldest first (the latest 10,000, 16 MiB at
+    /// most): how tests see what a client sent there, e.g. that no `Authorization` header came.
+    pub fn storage_requests(&self) -> Vec<StorageRequest> {
+        self.state.users.log.snapshot()
+    }
+
+    /// Gives segment `segment_id` `users` users (at most [`MAX_USERS_PER_SEGMENT`]) in exports
+    /// started from now on, whatever [`MockConfig::users_per_segment`] says. An archive is
+    /// built in memory when first served: 100,000 users make 2.3 MB with three short fields,
+    /// 28 MB with every field the stand-in knows.
+    pub fn set_users_in_segment(&self, segment_id: &str, users: u64) {
+        self.state.users.jobs.set_users(segment_id, users)
+    }
+
+    /// What the URLs of exports started from now on serve once ready (see [`ServedArchive`]):
+    /// e.g. `braze.serve_archive(ServedArchive::Bytes(b"not a zip".to_vec()))` before a test
+    /// starts an export. Exports already started keep what they had.
+    pub fn serve_archive(&self, served: ServedArchive) {
+        self.state.users.jobs.serve(served)
+    }
+
+    /// Stops accepting, closes connections, waits for the server tasks.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }

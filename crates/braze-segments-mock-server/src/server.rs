@@ -7,9 +7,18 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::{handler, State};
+use crate::{handler, users, State};
 
-pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, mut signal: watch::Receiver<bool>) {
+/// Which host a listener is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Site {
+    /// Braze's REST API.
+    Braze,
+    /// The storage host of users exports (another origin).
+    Storage,
+}
+
+pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, site: Site, mut signal: watch::Receiver<bool>) {
     let mut http = hyper::server::conn::http1::Builder::new();
     // Without a timer hyper applies no header timeout at all; with one, a client that sends its
     // headers a byte at a time (or holds an idle connection) is dropped after the timeout.
@@ -34,7 +43,12 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, mut signal: 
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let state = state.clone();
-                async move { handler::handle(&state, request).await }
+                async move {
+                    match site {
+                        Site::Braze => handler::handle(&state, request).await,
+                        Site::Storage => users::storage::handle(&state, request).await,
+                    }
+                }
             });
             let conn = http.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(conn);
