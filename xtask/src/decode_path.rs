@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use braze_segments::{DataPoint, Error, RateLimit, SegmentDetails, SegmentSummary};
+use braze_segments::{DataPoint, Error, RateLimit, SegmentDetails, SegmentSummary, UsersExportJob};
 use braze_segments_api::types as api;
 use serde_json::{json, Value};
 
@@ -56,6 +56,11 @@ fn through_sdk(schema: &str, text: &str) -> Option<Result<Value, Failure>> {
                 other => Err(Failure::Convert(format!("became {other:?}, not Error::Api"))),
             }
         }),
+        "UsersExportSegmentResponse" => decode::<api::UsersExportSegmentResponse>(text).map(|response| {
+            let job = UsersExportJob::from_response("seg", response);
+            json!({ "object_prefix": job.object_prefix(), "url": job.download_url() })
+        }),
+        "ExportSegmentCancelResponse" => decode::<api::ExportSegmentCancelResponse>(text).map(|_| json!({})),
         _ => return None,
     })
 }

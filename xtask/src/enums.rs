@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use braze_segments::SortDirection;
+use braze_segments::{ArchiveFormat, SortDirection};
 use braze_segments_api::types as api;
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ pub fn check_enums(spec: &Value) -> Vec<Problem> {
     };
     let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
     for (name, schema) in schemas.into_iter().flatten() {
-        if schema.get("enum").is_some() && name != "SortDirection" {
+        if schema.get("enum").is_some() && name != "SortDirection" && name != "UsersExportOutputFormat" {
             report(
                 format!("{SPEC}: the enum `{name}` has no SDK type that xtask compares with it"),
                 "give it an SDK type and compare the two in xtask/src/enums.rs".into(),
@@ -74,6 +74,48 @@ pub fn check_enums(spec: &Value) -> Vec<Problem> {
                 format!("correct the From<SortDirection> for the generated type ({TYPES})"),
             );
         }
+    }
+    problems.extend(check_output_format(spec));
+    problems
+}
+
+/// The spec's `UsersExportOutputFormat` against `braze_segments::ArchiveFormat`, both ways.
+fn check_output_format(spec: &Value) -> Vec<Problem> {
+    let problem = |message: String, fix: String| Problem {
+        check: "enum",
+        message,
+        fix,
+    };
+    const JOB: &str = "crates/braze-segments/src/users/job.rs";
+    let Some(values) = spec
+        .pointer("/components/schemas/UsersExportOutputFormat/enum")
+        .and_then(Value::as_array)
+    else {
+        return vec![problem(
+            format!("{SPEC} has no enum `UsersExportOutputFormat`, which braze_segments::ArchiveFormat sends"),
+            "restore it, or retire the SDK's output_format and its check in xtask/src/enums.rs".into(),
+        )];
+    };
+    let spec_values: BTreeSet<String> = values.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+    let mut problems = Vec::new();
+    let mut sent = BTreeSet::new();
+    for format in ArchiveFormat::ALL {
+        let wire = serde_json::to_value(api::UsersExportOutputFormat::from(format)).ok();
+        let text = wire.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned();
+        if !spec_values.contains(&text) {
+            problems.push(problem(
+                format!("braze_segments::ArchiveFormat::{format:?} is sent as `{text}`, which {SPEC} does not allow"),
+                format!("correct the From<ArchiveFormat> for the generated type ({JOB}), or the spec"),
+            ));
+        }
+        sent.insert(text);
+    }
+    for value in spec_values.difference(&sent) {
+        problems.push(problem(
+            format!("{SPEC}: UsersExportOutputFormat `{value}` cannot be expressed by braze_segments::ArchiveFormat"),
+            "add the variant to ArchiveFormat (users/archive.rs: the enum, ALL, detect) and its From (users/job.rs)"
+                .into(),
+        ));
     }
     problems
 }

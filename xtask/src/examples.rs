@@ -23,6 +23,11 @@ fn decode_as(schema: &str, value: &Value) -> Option<Result<(), String>> {
         "BrazeError" => decode::<types::BrazeError>(value),
         "BrazeErrorDetail" => decode::<types::BrazeErrorDetail>(value),
         "SortDirection" => decode::<types::SortDirection>(value),
+        "UsersExportOutputFormat" => decode::<types::UsersExportOutputFormat>(value),
+        "UsersExportSegmentRequest" => decode::<types::UsersExportSegmentRequest>(value),
+        "UsersExportSegmentResponse" => decode::<types::UsersExportSegmentResponse>(value),
+        "ExportSegmentCancelRequest" => decode::<types::ExportSegmentCancelRequest>(value),
+        "ExportSegmentCancelResponse" => decode::<types::ExportSegmentCancelResponse>(value),
         _ => return None,
     })
 }

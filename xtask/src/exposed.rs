@@ -147,10 +147,51 @@ pub(crate) const EXPOSED: &[Exposed] = &[
         unknown_dropped: Some("Error::Api keeps Braze's `message` and `errors`, not the rest of an error body"),
         reordered: &[],
     },
+    Exposed {
+        spec: "UsersExportSegmentResponse",
+        sdk: "braze_segments::UsersExportJob (UsersExportJob::from_response)",
+        file: USERS_JOB,
+        view: || {
+            json!({"type": "object", "required": ["message"], "properties": {
+                "message": {"type": "string"},
+                "object_prefix": {"type": ["string", "null"]},
+                "url": {"type": ["string", "null"]},
+            }})
+        },
+        consumed: &[("message", CHECKED_MESSAGE)],
+        routed: &[],
+        tolerated: &[],
+        unknown_dropped: Some("a started export is its prefix and its link: other fields have nowhere to go"),
+        reordered: &[],
+    },
+    Exposed {
+        spec: "ExportSegmentCancelResponse",
+        sdk: "Client::cancel_users_export (returns nothing)",
+        file: USERS_JOB,
+        view: || json!({"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}),
+        consumed: &[("message", CHECKED_MESSAGE)],
+        routed: &[],
+        tolerated: &[],
+        unknown_dropped: Some("a cancel returns nothing: other fields have nowhere to go"),
+        reordered: &[],
+    },
 ];
 
+const USERS_JOB: &str = "crates/braze-segments/src/users/job.rs";
+
 /// Component schemas with no entry of their own, and where they are compared instead.
-pub(crate) const INLINE: &[(&str, &str)] = &[("BrazeErrorDetail", "inside BrazeError.errors[]")];
+pub(crate) const INLINE: &[(&str, &str)] = &[
+    ("BrazeErrorDetail", "inside BrazeError.errors[]"),
+    (
+        "UsersExportSegmentRequest",
+        "a request body, not a response: UsersExport builds it as the generated type (users/job.rs), \
+         which holds the spec's constraints, and refuses what the spec refuses before sending",
+    ),
+    (
+        "ExportSegmentCancelRequest",
+        "a request body, not a response: Client::cancel_users_export builds it as the generated type",
+    ),
+];
 
 /// The entry for a spec schema.
 pub(crate) fn entry(spec: &str) -> Option<&'static Exposed> {

@@ -30,6 +30,10 @@ pub enum ArchiveFormat {
 }
 
 impl ArchiveFormat {
+    /// Every format, as the spec's `UsersExportOutputFormat` lists them (`cargo xtask check`
+    /// compares the two).
+    pub const ALL: [ArchiveFormat; 2] = [ArchiveFormat::Zip, ArchiveFormat::Gzip];
+
     /// The format a file's first bytes announce: `PK\x03\x04` (or `PK\x05\x06`, an empty ZIP)
     /// or `\x1f\x8b`; `None` for anything else.
     pub fn detect(head: &[u8]) -> Option<ArchiveFormat> {

@@ -94,11 +94,17 @@ impl UsersExport {
                 .map_err(|e| Error::invalid("segment_id", format!("{e}")))?,
             fields_to_export: fields,
             callback_endpoint,
-            output_format: self.output_format.map(|f| match f {
-                ArchiveFormat::Zip => api::UsersExportOutputFormat::Zip,
-                ArchiveFormat::Gzip => api::UsersExportOutputFormat::Gzip,
-            }),
+            output_format: self.output_format.map(api::UsersExportOutputFormat::from),
         })
+    }
+}
+
+impl From<ArchiveFormat> for api::UsersExportOutputFormat {
+    fn from(format: ArchiveFormat) -> Self {
+        match format {
+            ArchiveFormat::Zip => api::UsersExportOutputFormat::Zip,
+            ArchiveFormat::Gzip => api::UsersExportOutputFormat::Gzip,
+        }
     }
 }
 
@@ -132,6 +138,17 @@ impl UsersExportJob {
             segment_id: segment_id.into(),
             object_prefix,
             download: url,
+        }
+    }
+
+    /// The job Braze's answer describes (a blank prefix or link is none). Public for `cargo
+    /// xtask check`, which runs the spec's examples through it.
+    #[doc(hidden)]
+    pub fn from_response(segment_id: &str, response: api::UsersExportSegmentResponse) -> Self {
+        Self {
+            segment_id: segment_id.to_owned(),
+            object_prefix: response.object_prefix.filter(|p| !p.trim().is_empty()),
+            download: response.url.filter(|u| !u.trim().is_empty()),
         }
     }
 
@@ -211,12 +228,7 @@ impl Client {
                 api.post_users_export_segment().body(body.clone()).send()
             })
             .await?;
-        let response = response.into_inner();
-        Ok(UsersExportJob {
-            segment_id: export.segment_id.clone(),
-            object_prefix: response.object_prefix.filter(|p| !p.trim().is_empty()),
-            download: response.url.filter(|u| !u.trim().is_empty()),
-        })
+        Ok(UsersExportJob::from_response(&export.segment_id, response.into_inner()))
     }
 
     /// `POST /export/segment/cancel`: cancels the running users export of a segment. Its link
