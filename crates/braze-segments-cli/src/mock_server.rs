@@ -3,7 +3,9 @@
 use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::time::Duration;
 
-use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, MAX_SEGMENTS};
+use braze_segments_mock_server::{
+    Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, MAX_SEGMENTS, MAX_USERS_PER_SEGMENT,
+};
 
 use crate::term::{note, say, shown};
 use crate::Failure;
@@ -41,6 +43,13 @@ pub struct MockServerArgs {
     /// millisecond, X-RateLimit-Reset rounds their end up to the second), or "off".
     #[arg(long, default_value = "250000/1h", value_parser = parse_rate_limit)]
     rate_limit: RateLimitArg,
+    /// How long a users export takes to be ready (its URL answers 404 until then).
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    users_ready_after: Duration,
+    /// Users in every segment's export (default: 200 to 3000, drawn from the seed; at most
+    /// 10000000).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=MAX_USERS_PER_SEGMENT))]
+    users_per_segment: Option<u64>,
 }
 
 /// `--fault-kinds`: the stand-in's own kinds, by their names (one list of them, `Fault::ALL`).
@@ -140,6 +149,8 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
             seed: args.fault_seed,
             delay: args.fault_delay,
         },
+        users_export_ready_after: args.users_ready_after,
+        users_per_segment: args.users_per_segment,
         ..MockConfig::default()
     };
     let braze = MockBraze::start(config).await.map_err(|e| Failure {
@@ -149,6 +160,7 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
     say!("stand-in Braze listening on {}", braze.url());
     say!("  export BRAZE_REST_ENDPOINT={}", braze.url());
     say!("  export BRAZE_API_KEY={}", braze.api_key());
+    say!("  users exports are served from {}", braze.storage_url());
     let dataset = braze.dataset();
     say!("  segments: {} (seed {}); for example:", dataset.len(), args.seed);
     for segment in dataset.first(3) {
@@ -228,6 +240,19 @@ mod tests {
         for bad in ["100/0ms", "100/500us", "100", "x/1s"] {
             assert_eq!(window(bad).unwrap_err().exit_code(), 2, "{bad}");
         }
+    }
+
+    #[test]
+    fn users_exports_take_a_delay_and_a_number_of_users() {
+        let args = parse(&["--users-ready-after", "150ms", "--users-per-segment", "100000"]).unwrap();
+        assert_eq!(args.users_ready_after, Duration::from_millis(150));
+        assert_eq!(args.users_per_segment, Some(100_000));
+        let defaults = parse(&[]).unwrap();
+        assert_eq!(
+            (defaults.users_ready_after, defaults.users_per_segment),
+            (Duration::from_secs(2), None)
+        );
+        assert_eq!(parse(&["--users-per-segment", "10000001"]).unwrap_err().exit_code(), 2);
     }
 
     #[test]
