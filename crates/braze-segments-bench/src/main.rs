@@ -7,8 +7,11 @@
 //! 2. `braze-segments export` throughput and peak RSS for 10,000 and 50,000 segments.
 //! 3. The cold wall time of one `braze-segments details` process.
 //! 4. Budget use: an export with a quarter share of a stand-in budget, per window.
+//! 5. The users export: `braze-segments users` end to end with its peak RSS (100k and 1M users),
+//!    and the archive reader alone in users/s on one thread.
 
 mod budget;
+mod users;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -42,6 +45,12 @@ struct Args {
     /// Only the budget-use measurement.
     #[arg(long)]
     budget_only: bool,
+    /// Segment sizes for the users export (stand-in only).
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    users_sizes: Vec<u64>,
+    /// Only the users-export measurements.
+    #[arg(long)]
+    users_only: bool,
     /// The release CLI binary.
     #[arg(long)]
     cli: PathBuf,
@@ -95,6 +104,10 @@ fn main() {
     if args.budget_only {
         let b = budget::budget_use(&server_rt, &client_rt);
         println!("{}", budget::describe(&b));
+        return;
+    }
+    if args.users_only {
+        users::measure(&server_rt, &args.cli, &args.users_sizes);
         return;
     }
 
@@ -155,6 +168,7 @@ fn main() {
     let mut exports = Vec::new();
     let mut cold_ms = None;
     let mut budget_use = None;
+    let mut users_export = None;
     if args.endpoint.is_none() && !args.calls_only {
         for &segments in &args.export_sizes {
             let result = export(&server_rt, &args.cli, segments);
@@ -170,6 +184,7 @@ fn main() {
         let b = budget::budget_use(&server_rt, &client_rt);
         println!("{}", budget::describe(&b));
         budget_use = Some(b);
+        users_export = Some(users::measure(&server_rt, &args.cli, &args.users_sizes));
     }
 
     let results = serde_json::json!({
@@ -198,6 +213,17 @@ fn main() {
             "full_windows_spent": b.full_windows,
             "min_of_share": b.min_ratio,
             "max_of_share": b.max_ratio,
+        })),
+        "users_export": users_export.map(|(runs, read)| serde_json::json!({
+            "cli": runs.iter().map(|r| serde_json::json!({
+                "users": r.users,
+                "seconds": r.seconds,
+                "peak_rss_mib": r.peak_rss_mib,
+                "archive_bytes": r.archive_bytes,
+            })).collect::<Vec<_>>(),
+            "reader_users_per_s": read.as_ref().map(users::ReadRun::users_per_s),
+            "reader_users": read.as_ref().map(|r| r.users),
+            "reader_inflated_bytes": read.as_ref().map(|r| r.inflated_bytes),
         })),
     });
     if let Some(dir) = args.out.parent() {
@@ -382,7 +408,7 @@ fn pin_to_core(core: usize) {
 /// the kernel's high-water mark (`VmHWM` in `/proc/PID/status`) every few milliseconds until it
 /// exits. (`wait4`'s `ru_maxrss` is no good here: it counts the moments between fork and exec,
 /// when the child is still a copy of this process and its stand-in dataset.)
-fn wait_with_peak_rss(mut child: std::process::Child) -> (bool, i64) {
+pub(crate) fn wait_with_peak_rss(mut child: std::process::Child) -> (bool, i64) {
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0i64;
     loop {
