@@ -81,6 +81,8 @@ pub(crate) enum Poll {
 
 pub(crate) struct Jobs {
     seed: u64,
+    /// Exports kept ([`KEPT`] but in tests).
+    kept: usize,
     table: Mutex<Table>,
 }
 
@@ -104,8 +106,13 @@ impl Export {
 
 impl Jobs {
     pub(crate) fn new(config: &MockConfig) -> Jobs {
+        Jobs::keeping(config, KEPT)
+    }
+
+    fn keeping(config: &MockConfig, kept: usize) -> Jobs {
         Jobs {
             seed: config.seed,
+            kept,
             table: Mutex::new(Table {
                 exports: VecDeque::new(),
                 users_in: HashMap::new(),
@@ -144,7 +151,7 @@ impl Jobs {
         if table.exports.iter().filter(|e| e.running(config, now)).count() >= MAX_RUNNING {
             return Err(Refused::TooMany);
         }
-        if table.exports.len() >= KEPT {
+        if table.exports.len() >= self.kept {
             // At most MAX_RUNNING run, so one is done.
             if let Some(done) = table.exports.iter().position(|e| !e.running(config, now)) {
                 table.exports.remove(done);
@@ -209,9 +216,8 @@ impl Jobs {
         let now = Instant::now();
         let mut table = self.table();
         let found = table.exports.iter_mut().find(|e| {
-            e.source
-                .as_ref()
-                .is_some_and(|s| file.strip_suffix(s.extension()) == Some(&format!("{}.", e.prefix)))
+            let stem = |s: &Source| file.strip_suffix(s.extension()).and_then(|f| f.strip_suffix('.'));
+            e.source.as_ref().and_then(stem) == Some(e.prefix.as_str())
         });
         let Some(export) = found else {
             return Poll::Unknown;
@@ -242,5 +248,53 @@ impl Jobs {
             },
             _ => Poll::NotReady,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_table_keeps_the_latest_exports_and_never_drops_a_running_one() {
+        // Ready once polled once: an export never polled keeps running.
+        let config = MockConfig {
+            users_export_ready_after: Duration::ZERO,
+            users_export_ready_after_polls: 1,
+            ..MockConfig::default()
+        };
+        let jobs = Jobs::keeping(&config, 8);
+        let ask = |pq: &str| {
+            let (path, query) = pq.split_once('?').unwrap();
+            let query: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+            jobs.poll(&config, path.strip_prefix("/exports/").unwrap(), &query)
+        };
+        let running = jobs
+            .start(&config, "running", &["email"])
+            .ok()
+            .unwrap()
+            .path_and_query
+            .unwrap();
+        let mut urls = Vec::new();
+        for n in 0..20 {
+            let url = jobs
+                .start(&config, &format!("s{n}"), &["email"])
+                .ok()
+                .unwrap()
+                .path_and_query
+                .unwrap();
+            assert!(matches!(ask(&url), Poll::NotReady));
+            urls.push(url);
+            assert!(jobs.table().exports.len() <= 8);
+        }
+        assert!(
+            matches!(ask(&urls[0]), Poll::Unknown),
+            "the oldest done export was let go"
+        );
+        assert!(matches!(ask(&urls[19]), Poll::Ready { .. }));
+        assert!(matches!(ask(&running), Poll::NotReady), "the running one was kept");
+        assert!(matches!(ask(&running), Poll::Ready { .. }));
     }
 }

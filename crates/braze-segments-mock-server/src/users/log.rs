@@ -80,3 +80,31 @@ impl Log {
         kept.0.iter().cloned().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_keeps_the_latest_requests_within_its_bounds() {
+        let log = Log::default();
+        for n in 0..KEPT + 50 {
+            log.record(&Request::get(format!("/exports/{n}")).body(()).unwrap());
+        }
+        let kept = log.snapshot();
+        assert_eq!(kept.len(), KEPT);
+        assert_eq!(kept[0].target, "/exports/50");
+        let big = "x".repeat(60_000);
+        for _ in 0..300 {
+            log.record(&Request::get("/").header("x-big", big.as_str()).body(()).unwrap());
+        }
+        let kept = log.snapshot();
+        let bytes: usize = kept.iter().map(StorageRequest::size).sum();
+        assert!(
+            bytes <= KEPT_BYTES && kept.len() < 300,
+            "{} requests, {bytes} bytes",
+            kept.len()
+        );
+        assert_eq!(kept.last().unwrap().header("X-Big"), Some(big.as_str()));
+    }
+}
