@@ -480,6 +480,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn accepted(self, value: &types::ExportSegmentCancelResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn bad_request(self, value: &types::BrazeError) -> Self {
             Self(
                 self
