@@ -225,3 +225,31 @@ async fn a_body_past_the_cap_stops_whatever_its_framing() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_download_longer_than_the_time_limit_goes_on_while_bytes_flow() {
+    // The body trickles for about 2.5 s with 250 ms silences; the time limit is 1 s: it bounds
+    // each silence, not the whole download.
+    let body = archive(3_000);
+    let len = body.len();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/p.gz", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).await.unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let start = response("200 OK", &[format!("content-length: {len}")], b"");
+        socket.write_all(&start).await.unwrap();
+        for piece in body.chunks(len.div_ceil(10)) {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            socket.write_all(piece).await.unwrap();
+        }
+    });
+    let job = UsersExportJob::from_parts("seg", None, Some(url));
+    let options = options().request_timeout(Duration::from_secs(1));
+    let archive = client().download_users_export(&job, &options, |_| {}).await.unwrap();
+    assert_eq!(archive.len(), len as u64);
+}

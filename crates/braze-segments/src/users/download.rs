@@ -93,6 +93,7 @@ impl Client {
                 }
                 // A connection that failed or timed out: the host may be busy, poll again.
                 Err(Fetch::Transient(e)) => tracing::debug!(error = %e, "polling the export's link failed"),
+                Err(Fetch::TimedOut(after)) => tracing::debug!(?after, "the export's link did not answer"),
                 Err(Fetch::Fatal(e)) => return Err(e),
             }
             let waited = started.elapsed();
@@ -145,11 +146,17 @@ impl Client {
     ) -> Result<(Response, Answer), Fetch> {
         let mut url = link.clone();
         for _ in 0..=MAX_REDIRECTS {
-            let mut request = http.get(url.clone()).timeout(options.timeout());
+            let mut request = http.get(url.clone());
             if from > 0 {
                 request = request.header(RANGE, format!("bytes={from}-"));
             }
-            let response = request.send().await.map_err(|e| self.transport_failure(e))?;
+            // The time limit bounds the wait for the answer's head only (reqwest's own would also
+            // bound the whole body, and a large archive takes longer): the body is bounded by
+            // its silences instead.
+            let response = match tokio::time::timeout(options.timeout(), request.send()).await {
+                Ok(sent) => sent.map_err(|e| self.transport_failure(e))?,
+                Err(_) => return Err(Fetch::TimedOut(options.timeout())),
+            };
             let status = response.status().as_u16();
             if response.status().is_success() {
                 return Ok((response, Answer::Ready));
@@ -284,7 +291,7 @@ impl Client {
                         })
                     }
                     Err(Fetch::Fatal(e)) => return Err(e),
-                    Ok(_) | Err(Fetch::Transient(_)) => {
+                    Ok(_) | Err(Fetch::Transient(_) | Fetch::TimedOut(_)) => {
                         resumes += 1;
                         if resumes > MAX_RESUMES {
                             return Err(DownloadError::Transport {
@@ -314,8 +321,10 @@ fn range_starts_at(response: &Response, from: u64) -> bool {
 
 /// How one fetch failed.
 enum Fetch {
-    /// Worth another try (a connection failed or timed out).
+    /// Worth another try: a connection failed.
     Transient(reqwest::Error),
+    /// Worth another try: no answer within the time limit.
+    TimedOut(Duration),
     /// Final.
     Fatal(DownloadError),
 }
