@@ -260,8 +260,65 @@ async fn the_stream_counts_what_it_listed_skipped_and_passed() {
     assert_eq!(stream.passes(), 2, "one re-listing proves an unchanged list complete");
     assert!(stream.listing_verified());
     assert_eq!(
+        format!("{stream:?}"),
+        "ExportStream { listed: 150, skipped: 20, relisted: 0, gone: 0, passes: 2, in_flight: 0 }"
+    );
+    assert_eq!(
         braze.counters().requests(Endpoint::Details),
         130,
         "one details call a segment"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_failure_ends_the_export_once_and_a_segment_held_as_unknown_is_a_failure_not_gone() {
+    let server = httpmock::MockServer::start_async().await;
+    let full_page: Vec<serde_json::Value> = (0..100)
+        .map(|i| serde_json::json!({"id": format!("seg-{i}")}))
+        .collect();
+    let page_0 = server.mock(|when, then| {
+        when.path("/segments/list").query_param("page", "0");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "segments": full_page}));
+    });
+    let page_1 = server.mock(|when, then| {
+        when.path("/segments/list").query_param("page", "1");
+        then.status(403)
+            .json_body(serde_json::json!({"message": "Access Denied"}));
+    });
+    server.mock(|when, then| {
+        when.path("/segments/details").query_param("segment_id", "seg-5");
+        then.status(404)
+            .json_body(serde_json::json!({"message": "unknown segment"}));
+    });
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "name": "fine"}));
+    });
+    let client = braze_segments_tests::client(&server);
+    let mut stream = client.export_segments(ExportOptions::default());
+    let (mut written, mut errors) = (0, Vec::new());
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(_) => written += 1,
+            Err(e) => errors.push(e),
+        }
+    }
+    assert_eq!(written, 99);
+    let listing: Vec<_> = errors.iter().filter(|e| e.segment.is_none()).collect();
+    assert_eq!(listing.len(), 1, "one listing failure ends the listing: {errors:?}");
+    assert!(
+        matches!(listing[0].error, Error::Api { status: 403, .. }),
+        "{}",
+        listing[0]
+    );
+    let held: Vec<_> = errors.iter().filter(|e| e.segment.is_some()).collect();
+    assert_eq!(held.len(), 1, "{errors:?}");
+    assert_eq!(held[0].segment.as_ref().unwrap().id, "seg-5");
+    assert!(!held[0].is_gone(), "no listing after its 404 could show it gone");
+    assert_eq!((stream.passes(), stream.gone()), (1, 0));
+    assert!(!stream.listing_verified());
+    page_0.assert_calls_async(1).await;
+    page_1.assert_calls_async(1).await;
 }
