@@ -322,3 +322,73 @@ async fn a_listing_failure_ends_the_export_once_and_a_segment_held_as_unknown_is
     page_0.assert_calls_async(1).await;
     page_1.assert_calls_async(1).await;
 }
+
+/// A Braze that lists `count` segments on one page and never answers a details call.
+async fn details_never_answered(count: usize) -> Client {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let segments: Vec<_> = (0..count)
+        .map(|i| serde_json::json!({"id": format!("seg-{i}")}))
+        .collect();
+    let body = serde_json::json!({"message": "success", "segments": segments}).to_string();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if head.starts_with(b"GET /segments/list") {
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                } else {
+                    // Held open and unanswered until the client leaves.
+                    while matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {}
+                }
+            });
+        }
+    });
+    Client::builder()
+        .api_key(braze_segments_tests::KEY)
+        .endpoint(url)
+        .retry(braze_segments_tests::fast_policy())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_more_details_calls_are_in_flight_than_the_concurrency_allows() {
+    for concurrency in [1, 3] {
+        let client = details_never_answered(10).await;
+        let mut stream = client.export_segments(ExportOptions::default().concurrency(concurrency));
+        // The page of 10 arrives in one poll, which starts as many details calls as allowed;
+        // none of them ever finishes, so the first count seen is the count for good.
+        let in_flight = loop {
+            if let std::task::Poll::Ready(item) = futures::poll!(stream.next()) {
+                panic!("no details call can finish: {item:?}");
+            }
+            let debug = format!("{stream:?}");
+            let count: usize = debug
+                .split("in_flight: ")
+                .nth(1)
+                .and_then(|rest| rest.trim_end_matches(" }").parse().ok())
+                .unwrap_or_else(|| panic!("{debug}"));
+            if count > 0 {
+                break count;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        assert_eq!(in_flight, concurrency);
+        assert_eq!(stream.listed(), concurrency as u64, "listing waits for room");
+    }
+}

@@ -187,6 +187,8 @@ struct Scripted {
     archive_on_details: HashSet<String>,
     /// Answered 400 although still listed.
     broken: HashSet<String>,
+    /// Answered 500 by every details call, and archived by the first.
+    failing: HashSet<String>,
 }
 
 impl Scripted {
@@ -210,8 +212,11 @@ impl Scripted {
             "/segments/details" => {
                 let id = query.get("segment_id").copied().unwrap_or_default();
                 let mut listed = self.listed.lock().unwrap();
-                if self.archive_on_details.contains(id) {
+                if self.archive_on_details.contains(id) || self.failing.contains(id) {
                     listed.retain(|l| l != id);
+                }
+                if self.failing.contains(id) {
+                    return (500, r#"{"message":"internal error"}"#.to_owned());
                 }
                 if !listed.iter().any(|l| l == id) || self.broken.contains(id) {
                     return (400, unknown);
@@ -272,6 +277,7 @@ async fn a_segment_archived_between_its_listing_and_its_details_is_gone_and_the_
         listed: Mutex::new(listed.clone()),
         archive_on_details: HashSet::from(["seg-120".to_owned()]),
         broken: HashSet::new(),
+        failing: HashSet::new(),
     })
     .await;
     let mut stream = client.export_segments(ExportOptions::default());
@@ -292,6 +298,7 @@ async fn a_400_for_a_segment_still_listed_is_a_failure_once_a_later_listing_stil
         listed: Mutex::new(listed.clone()),
         archive_on_details: HashSet::new(),
         broken: HashSet::from(["seg-007".to_owned()]),
+        failing: HashSet::new(),
     })
     .await;
     let mut stream = client.export_segments(ExportOptions::default());
@@ -305,5 +312,29 @@ async fn a_400_for_a_segment_still_listed_is_a_failure_once_a_later_listing_stil
     );
     assert_eq!(stream.gone(), 0);
     assert!(stream.passes() >= 2, "judged against a later listing");
+    assert_eq!(outcome.written.len(), 149);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_is_a_failure_even_for_a_segment_archived_meanwhile() {
+    // Only Braze's "unknown segment" (400, 404) can mean gone; a server error stays a failure.
+    let listed = names("seg", 150);
+    let client = scripted(Scripted {
+        listed: Mutex::new(listed.clone()),
+        archive_on_details: HashSet::new(),
+        broken: HashSet::new(),
+        failing: HashSet::from(["seg-042".to_owned()]),
+    })
+    .await;
+    let mut stream = client.export_segments(ExportOptions::default());
+    let outcome = run(&mut stream).await;
+    assert!(outcome.gone.is_empty(), "{:?}", outcome.gone);
+    assert_eq!(outcome.failed.len(), 1, "{:?}", outcome.failed);
+    assert!(
+        outcome.failed[0].starts_with("segment seg-042: Braze answered 500"),
+        "{}",
+        outcome.failed[0]
+    );
+    assert_eq!(stream.gone(), 0);
     assert_eq!(outcome.written.len(), 149);
 }
