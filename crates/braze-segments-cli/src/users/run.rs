@@ -90,10 +90,10 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
             return Err(stop(client, &args.segment_id, &output).await);
         }
     };
-    let archive = match &args.keep_archive {
-        Some(path) => keep(archive, path, &mut progress)?,
-        None => archive,
-    };
+    let mut archive = archive;
+    if let Some(path) = &args.keep_archive {
+        keep(&mut archive, path, &mut progress)?;
+    }
 
     let read = {
         let copy = read::copy(archive.users(ArchiveLimits::default()), &mut output, &mut progress);
@@ -134,7 +134,7 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
 }
 
 /// Moves the downloaded archive to `path`.
-fn keep(archive: UsersArchive, path: &Path, progress: &mut Progress) -> Result<UsersArchive, Failure> {
+fn keep(archive: &mut UsersArchive, path: &Path, progress: &mut Progress) -> Result<(), Failure> {
     archive.keep(path).map_err(|e| {
         progress.finish();
         Failure {

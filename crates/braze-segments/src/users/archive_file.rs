@@ -64,34 +64,31 @@ impl UsersArchive {
     }
 
     /// Moves the archive to `path`, which must not exist (an existing file is never replaced):
-    /// a rename when it is on the same file system, else a copy.
-    pub fn keep(self, path: impl AsRef<Path>) -> std::io::Result<UsersArchive> {
+    /// a rename when it is on the same file system, else a copy. On failure the archive stays
+    /// where it was, still readable.
+    pub fn keep(&mut self, path: impl AsRef<Path>) -> std::io::Result<()> {
         let path = path.as_ref();
-        let file = match self.file {
+        let place = std::mem::replace(&mut self.file, Place::Kept(PathBuf::new()));
+        let (place, result) = match place {
             Place::Temporary(temp) => match temp.persist_noclobber(path) {
-                Ok(_) => Place::Kept(path.to_owned()),
-                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => return Err(e.error),
-                Err(e) => {
-                    // Another file system: copy into a new file, never over an existing one.
-                    let mut from = e.file.reopen()?;
-                    let mut to = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-                    if let Err(error) = std::io::copy(&mut from, &mut to).and_then(|_| to.sync_all()) {
-                        drop(to);
-                        let _ = std::fs::remove_file(path);
-                        return Err(error);
-                    }
-                    Place::Kept(path.to_owned())
+                Ok(_) => (Place::Kept(path.to_owned()), Ok(())),
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    (Place::Temporary(e.file), Err(e.error))
                 }
+                // Another file system: copy into a new file, never over an existing one.
+                Err(e) => match copy_new(e.file.path(), path) {
+                    Ok(()) => (Place::Kept(path.to_owned()), Ok(())),
+                    Err(error) => (Place::Temporary(e.file), Err(error)),
+                },
             },
-            Place::Kept(from) => {
-                if from != path {
-                    let mut to = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-                    std::io::copy(&mut File::open(&from)?, &mut to)?;
-                }
-                Place::Kept(path.to_owned())
-            }
+            Place::Kept(from) if from == path => (Place::Kept(from), Ok(())),
+            Place::Kept(from) => match copy_new(&from, path) {
+                Ok(()) => (Place::Kept(path.to_owned()), Ok(())),
+                Err(error) => (Place::Kept(from), Err(error)),
+            },
         };
-        Ok(UsersArchive { file, ..self })
+        self.file = place;
+        result
     }
 
     /// The users in the archive, read on a blocking thread with flat memory whatever its size:
@@ -101,6 +98,19 @@ impl UsersArchive {
     pub fn users(&self, limits: ArchiveLimits) -> UserStream {
         UserStream::read(File::open(self.path()), limits)
     }
+}
+
+/// Copies `from` into a new file at `to` (never over an existing one); a partial copy is removed.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut to_file = std::fs::OpenOptions::new().write(true).create_new(true).open(to)?;
+    let copied = File::open(from)
+        .and_then(|mut from| std::io::copy(&mut from, &mut to_file))
+        .and_then(|_| to_file.sync_all());
+    if copied.is_err() {
+        drop(to_file);
+        let _ = std::fs::remove_file(to);
+    }
+    copied
 }
 
 /// The archive's format from its first bytes, if it is one.
