@@ -253,3 +253,34 @@ async fn a_download_longer_than_the_time_limit_goes_on_while_bytes_flow() {
     let archive = client().download_users_export(&job, &options, |_| {}).await.unwrap();
     assert_eq!(archive.len(), len as u64);
 }
+
+#[tokio::test]
+async fn a_storage_host_that_never_answers_is_given_up_after_a_few_polls() {
+    let link = format!(
+        "{}/p.zip?X-Amz-Signature=s",
+        braze_segments_tests::unused_loopback_url()
+    );
+    let job = UsersExportJob::from_parts("seg", None, Some(link));
+    let started = std::time::Instant::now();
+    match client().download_users_export(&job, &options(), |_| {}).await {
+        Err(e @ DownloadError::Transport { .. }) => {
+            assert!(e.to_string().contains("did not answer 5 polls in a row"), "{e}");
+        }
+        other => panic!("expected Transport, got {other:?}"),
+    }
+    // Not the whole 10-second wait for an export that is not there.
+    assert!(started.elapsed() < Duration::from_secs(8));
+}
+
+#[tokio::test]
+async fn an_accepted_or_empty_answer_is_not_the_archive() {
+    let body = archive(10);
+    let (url, heads) = host(Box::new(move |n, _| match n {
+        0 => response("202 Accepted", &["content-length: 0".into()], b""),
+        1 => response("204 No Content", &[], b""),
+        _ => response("200 OK", &[format!("content-length: {}", body.len())], &body),
+    }))
+    .await;
+    assert_eq!(users_in(&client(), &format!("{url}/p.gz")).await.unwrap(), 10);
+    assert_eq!(heads.lock().unwrap().len(), 3);
+}

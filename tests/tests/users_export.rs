@@ -285,3 +285,25 @@ async fn a_plain_http_link_is_refused_for_an_https_endpoint() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_start_answer_that_does_not_decode_never_shows_the_link_s_signature() {
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/users/export/segment");
+            then.status(201).header("content-type", "application/json").body(
+                r#"{"message":"success","object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?X-Amz-Signature=SECRETSIG"}"#,
+            );
+        })
+        .await;
+    let client = braze_segments_tests::client(&server);
+    match client.start_users_export(&UsersExport::new("seg", ["email"])).await {
+        Err(e @ Error::Decode { .. }) => {
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("SECRETSIG"), "{shown}");
+            assert!(shown.contains("https://b.s3.amazonaws.com/p.zip?…"), "{shown}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}

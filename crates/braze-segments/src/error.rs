@@ -341,9 +341,44 @@ pub(crate) const MAX_TEXT_CHARS: usize = 1_000;
 /// The most items of Braze's `errors` an error keeps.
 pub(crate) const MAX_DETAILS: usize = 20;
 
-/// `text`, cut to [`MAX_TEXT_CHARS`] characters.
+/// `text`, cut to [`MAX_TEXT_CHARS`] characters, without the secrets of its links.
 pub(crate) fn bounded(text: impl Into<String>) -> String {
-    cut(text.into(), MAX_TEXT_CHARS)
+    cut(without_link_secrets(text.into()), MAX_TEXT_CHARS)
+}
+
+/// `text` with every link's query and fragment shown as `?…` and its user info left out: a
+/// pre-signed link's signature (`X-Amz-Signature=…`), a token or a password never reaches an
+/// error, a log or a terminal.
+pub(crate) fn without_link_secrets(text: String) -> String {
+    if !text.contains("://") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // A link runs to white space, a quote, an angle bracket or a backslash (JSON's `\"`).
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+            .unwrap_or(tail.len());
+        let link = &tail[..end];
+        let authority_end = link.find(['/', '?', '#']).unwrap_or(link.len());
+        let link = match link[..authority_end].rfind('@') {
+            Some(user_info) => &link[user_info + 1..],
+            None => link,
+        };
+        match link.find(['?', '#']) {
+            Some(query) => {
+                out.push_str(&link[..query]);
+                out.push_str("?…");
+            }
+            None => out.push_str(link),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text`, cut to `max` characters, with `…` where it was cut.
@@ -358,7 +393,7 @@ pub(crate) fn cut(mut text: String, max: usize) -> String {
 /// The first bytes of a body, for error messages (lossy UTF-8, at most `max` bytes).
 pub(crate) fn snippet(body: &[u8], max: usize) -> String {
     let cut = &body[..body.len().min(max)];
-    let mut text = String::from_utf8_lossy(cut).into_owned();
+    let mut text = without_link_secrets(String::from_utf8_lossy(cut).into_owned());
     if body.len() > max {
         text.push('…');
     }
@@ -368,6 +403,20 @@ pub(crate) fn snippet(body: &[u8], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_lose_their_secrets() {
+        let text = r#"{"object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?X-Amz-Date=1&X-Amz-Signature=SECRET"} see http://user:pw@host.example/x#frag and ftp://h/p?t=1"#;
+        let shown = without_link_secrets(text.to_owned());
+        assert_eq!(
+            shown,
+            r#"{"object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?…"} see http://host.example/x?… and ftp://h/p?…"#
+        );
+        assert_eq!(without_link_secrets("no link here".into()), "no link here");
+        assert_eq!(without_link_secrets("://?a".into()), "://?…");
+        assert!(!snippet(text.as_bytes(), 10_000).contains("SECRET"));
+        assert!(!bounded(text).contains("pw@"));
+    }
 
     #[test]
     fn api_errors_say_status_message_and_details() {

@@ -20,6 +20,9 @@ use crate::Client;
 const MAX_REDIRECTS: usize = 5;
 /// The most times a download broken mid-way is resumed (or restarted).
 const MAX_RESUMES: u32 = 3;
+/// Polls in a row without any answer (a connection refused, a name that does not resolve, a
+/// time-out) before the host is given up as unreachable.
+const MAX_UNANSWERED: u32 = 5;
 /// The most bytes of a refusal's body read, to classify it.
 const ERROR_BODY_BYTES: usize = 8 * 1024;
 /// Progress is reported at most once per this many bytes.
@@ -50,6 +53,8 @@ impl Client {
         // The storage host's clock minus ours, once it said (links expire on its clock).
         let mut skew = Duration::ZERO;
         let mut ahead = true;
+        // Polls in a row that got no answer at all, and why the last did not.
+        let mut unanswered = 0u32;
         loop {
             if let Some(expiry) = link_expiry(&link) {
                 let now = SystemTime::now();
@@ -65,7 +70,11 @@ impl Client {
                 }
             }
             polls += 1;
-            match self.fetch(http, &link, 0, options).await {
+            let fetched = self.fetch(http, &link, 0, options).await;
+            if matches!(fetched, Ok(_)) {
+                unanswered = 0;
+            }
+            match fetched {
                 Ok((response, Answer::Ready)) => {
                     return self.save(http, &link, response, options, &mut progress).await;
                 }
@@ -91,9 +100,23 @@ impl Client {
                         Answer::Ready | Answer::Redirect => {}
                     }
                 }
-                // A connection that failed or timed out: the host may be busy, poll again.
-                Err(Fetch::Transient(e)) => tracing::debug!(error = %e, "polling the export's link failed"),
-                Err(Fetch::TimedOut(after)) => tracing::debug!(?after, "the export's link did not answer"),
+                // A connection that failed or timed out: the host may be busy, poll again, but
+                // not for hours: a host that never answers is not an export being prepared.
+                Err(Fetch::Transient(e)) => {
+                    unanswered += 1;
+                    tracing::info!(error = %e, unanswered, "polling the export's link failed");
+                    if unanswered >= MAX_UNANSWERED {
+                        return Err(unreachable(unanswered, e.to_string(), Box::new(e)));
+                    }
+                }
+                Err(Fetch::TimedOut(after)) => {
+                    unanswered += 1;
+                    tracing::info!(?after, unanswered, "the export's link did not answer");
+                    if unanswered >= MAX_UNANSWERED {
+                        let reason = format!("no answer within {after:?}");
+                        return Err(unreachable(unanswered, reason.clone(), reason.into()));
+                    }
+                }
                 Err(Fetch::Fatal(e)) => return Err(e),
             }
             let waited = started.elapsed();
@@ -158,7 +181,7 @@ impl Client {
                 Err(_) => return Err(Fetch::TimedOut(options.timeout())),
             };
             let status = response.status().as_u16();
-            if response.status().is_success() {
+            if matches!(status, 200 | 206) {
                 return Ok((response, Answer::Ready));
             }
             if response.status().is_redirection() {
@@ -304,6 +327,14 @@ impl Client {
                 }
             };
         }
+    }
+}
+
+/// The storage host did not answer `times` polls in a row.
+fn unreachable(times: u32, reason: String, source: Box<dyn std::error::Error + Send + Sync>) -> DownloadError {
+    DownloadError::Transport {
+        message: format!("the storage host did not answer {times} polls in a row (last: {reason})"),
+        source,
     }
 }
 

@@ -44,6 +44,8 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Answer {
         .is_some_and(|m| m.to_ascii_lowercase().contains("expired"));
     match status {
         200 | 206 => Answer::Ready,
+        // Accepted, no content, ...: the file is not there yet.
+        201..=299 => Answer::NotReady,
         301 | 302 | 303 | 307 | 308 => Answer::Redirect,
         410 => Answer::Expired,
         403 if says_expired => Answer::Expired,
@@ -122,6 +124,8 @@ mod tests {
     fn answers_are_classified() {
         assert_eq!(classify(200, b"PK"), Answer::Ready);
         assert_eq!(classify(206, b""), Answer::Ready);
+        assert_eq!(classify(202, b""), Answer::NotReady);
+        assert_eq!(classify(204, b""), Answer::NotReady);
         assert_eq!(classify(404, NO_SUCH_KEY.as_bytes()), Answer::NotReady);
         assert_eq!(classify(404, b""), Answer::NotReady);
         assert_eq!(classify(403, DENIED.as_bytes()), Answer::NotReady);
