@@ -71,7 +71,7 @@ impl Client {
             }
             polls += 1;
             let fetched = self.fetch(http, &link, 0, options).await;
-            if matches!(fetched, Ok(_)) {
+            if fetched.is_ok() {
                 unanswered = 0;
             }
             match fetched {
