@@ -39,6 +39,8 @@ impl ZipMembers {
         if let Some(name) = archive.file_names().find(|name| !is_safe_name(name)) {
             return Err(ArchiveError::unsafe_member(name));
         }
+        let mut archive = archive;
+        check_no_overlap(&mut archive)?;
         Ok(Self {
             archive,
             file: clone,
@@ -99,6 +101,34 @@ impl ZipMembers {
         }
         Ok(None)
     }
+}
+
+/// Refuses an archive whose members share compressed data: a handful of bytes deflated once
+/// and listed by thousands of members is a known decompression bomb (and no archive a real
+/// writer makes).
+fn check_no_overlap(archive: &mut ZipArchive<File>) -> Result<(), ArchiveError> {
+    let mut spans = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(|e| zip_error(None, e))?;
+        if let Some(start) = entry.data_start() {
+            spans.push((
+                start,
+                start.saturating_add(entry.compressed_size()),
+                entry.name().to_owned(),
+            ));
+        }
+    }
+    spans.sort_unstable_by_key(|(start, end, _)| (*start, *end));
+    for pair in spans.windows(2) {
+        let ((_, end, first), (start, _, second)) = (&pair[0], &pair[1]);
+        if start < end {
+            return Err(ArchiveError::corrupt(
+                Some(second),
+                format!("its data overlaps the data of {first:?} (members sharing data: a decompression bomb)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One member's content, inflated. Reading fails (`InvalidData`) when it inflates to another

@@ -119,3 +119,71 @@ fn a_decompression_bomb_stops_at_the_cap() {
     );
     assert!(items.is_empty(), "exactly the cap is allowed: {items:?}");
 }
+
+/// A ZIP whose `members` central entries all point at one local member (Fifield's overlapping
+/// members): the same compressed bytes read again and again.
+fn overlapping_zip(members: u16) -> Vec<u8> {
+    let data = users(0, 20);
+    let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    deflate.write_all(data.as_bytes()).unwrap();
+    let packed = deflate.finish().unwrap();
+    let mut crc = flate2::Crc::new();
+    crc.update(data.as_bytes());
+    let (crc, packed_len, len) = (crc.sum(), packed.len() as u32, data.len() as u32);
+    let name = b"p/0.txt";
+    let mut out = Vec::new();
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    for v in [20u16, 0, 8, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [crc, packed_len, len] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [name.len() as u16, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(name);
+    out.extend_from_slice(&packed);
+    let directory_at = out.len() as u32;
+    for i in 0..members {
+        let name = format!("p/{i}.txt");
+        out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        for v in [20u16, 20, 0, 8, 0, 0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, packed_len, len] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [name.len() as u16, 0, 0, 0, 0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [0u32, 0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(name.as_bytes());
+    }
+    let directory_len = out.len() as u32 - directory_at;
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, members, members] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [directory_len, directory_at] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn members_that_share_their_data_refuse_the_archive() {
+    // One member alone is a fine archive: the overlap, not the layout, is refused.
+    let (items, _) = read_all(&overlapping_zip(1), ArchiveLimits::default());
+    assert_eq!(ids(&items).len(), 20);
+    match open(&overlapping_zip(200), ArchiveLimits::default()) {
+        Err(e @ ArchiveError::Corrupt { .. }) => {
+            assert!(e.is_fatal());
+            assert!(e.to_string().contains("overlaps"), "{e}");
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+}
