@@ -33,7 +33,7 @@ macro_rules! say {
 pub(crate) use say;
 
 /// Whether `c` must not reach a terminal as it is.
-fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     // Controls move the cursor, recolour, retitle, ring; bidi overrides reorder what is shown.
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -7,10 +7,12 @@
 //! - The users are written to a new temporary file beside `--out`, renamed over it only once
 //!   they all are: a failure never destroys or half-writes the file ([`output`]).
 //! - JSONL holds each user as Braze sent it; CSV holds the requested top-level fields, in the
-//!   order given, objects and arrays as JSON text, every cell neutralised ([`rows`]).
+//!   order given, objects and arrays as JSON text, every cell neutralised ([`rows`]); on a
+//!   terminal, both escape what a terminal would act on ([`escape`]).
 //! - Ctrl-C while the export is started, waited for or downloaded cancels it at Braze (best
 //!   effort); at any time it removes the temporary files and ends with exit code 130.
 
+mod escape;
 mod output;
 mod progress;
 mod read;

@@ -1,9 +1,10 @@
 //! Where the users go: stdout, or a new temporary file beside `--out` that replaces it only at
 //! the end, once every user is written ([`Output::finish`]). Until then `--out` is untouched;
-//! an output dropped unfinished (a failure, Ctrl-C) removes its temporary file.
+//! an output dropped unfinished (a failure, Ctrl-C) removes its temporary file. Stdout on a
+//! terminal gets escaped values ([`super::escape`]).
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
 use braze_segments::UserRecord;
@@ -52,8 +53,10 @@ pub struct Output {
 impl Output {
     /// Stdout for `-`, else a new temporary file beside `out`; a CSV's header is written.
     pub fn open(out: &Path, overwrite: bool, format: UsersFormat, fields: &[String]) -> Result<Output, Failure> {
-        let (sink, temp) = if is_stdout(out) {
-            (Sink::Stdout(io::stdout()), None)
+        let (sink, temp, terminal) = if is_stdout(out) {
+            let stdout = io::stdout();
+            let terminal = stdout.is_terminal();
+            (Sink::Stdout(stdout), None, terminal)
         } else {
             let path = temp_path(out);
             let file = target::create(&path, Existing::Missing)?;
@@ -62,10 +65,10 @@ impl Output {
                 out: out.to_owned(),
                 overwrite,
             };
-            (Sink::File(file), Some(temp))
+            (Sink::File(file), Some(temp), false)
         };
         let mut output = Output { rows: None, temp };
-        let rows = Rows::new(format, fields, sink).map_err(|e| output.failure(e))?;
+        let rows = Rows::new(format, fields, sink, terminal).map_err(|e| output.failure(e))?;
         output.rows = Some(rows);
         Ok(output)
     }

@@ -4,23 +4,29 @@
 //! object). CSV has one column per requested field, in the order given; each cell is the user's
 //! top-level value: a string as it is, a number or a boolean as its JSON text, an object or an
 //! array as compact JSON text, and empty when the field is missing or `null`. Every cell is
-//! neutralised ([`crate::csv_cell`]) and quoted by the csv crate as needed.
+//! neutralised ([`crate::csv_cell`]) and quoted by the csv crate as needed. Rows for a terminal
+//! escape what a terminal would act on ([`super::escape`]).
 
 use std::io::{self, Write};
 
 use braze_segments::UserRecord;
 use serde_json::Value;
 
+use super::escape::{terminal_cell, terminal_json};
 use crate::csv_cell::neutralised;
 use crate::users::UsersFormat;
 
 /// Writes users in one format to `W`, buffered.
 pub enum Rows<W: Write> {
-    Jsonl(io::BufWriter<W>),
+    Jsonl {
+        out: io::BufWriter<W>,
+        terminal: bool,
+    },
     Csv {
         /// Boxed: the csv writer's state is large beside a `BufWriter`.
         writer: Box<csv::Writer<W>>,
         fields: Vec<String>,
+        terminal: bool,
     },
 }
 
@@ -28,21 +34,26 @@ pub enum Rows<W: Write> {
 const BUFFER: usize = 64 * 1024;
 
 impl<W: Write> Rows<W> {
-    /// Rows in `format` of `fields` to `sink`; CSV writes its header at once.
-    pub fn new(format: UsersFormat, fields: &[String], sink: W) -> io::Result<Rows<W>> {
+    /// Rows in `format` of `fields` to `sink`, escaped for a terminal when `terminal`; CSV
+    /// writes its header at once.
+    pub fn new(format: UsersFormat, fields: &[String], sink: W, terminal: bool) -> io::Result<Rows<W>> {
         match format {
-            UsersFormat::Jsonl => Ok(Rows::Jsonl(io::BufWriter::with_capacity(BUFFER, sink))),
+            UsersFormat::Jsonl => Ok(Rows::Jsonl {
+                out: io::BufWriter::with_capacity(BUFFER, sink),
+                terminal,
+            }),
             UsersFormat::Csv => {
                 let mut writer = csv::WriterBuilder::new()
                     .terminator(csv::Terminator::Any(b'\n'))
                     .buffer_capacity(BUFFER)
                     .from_writer(sink);
                 writer
-                    .write_record(fields.iter().map(|f| neutralised(f).into_owned()))
+                    .write_record(fields.iter().map(|f| shown_cell(neutralised(f).into_owned(), terminal)))
                     .map_err(csv_io)?;
                 Ok(Rows::Csv {
                     writer: Box::new(writer),
                     fields: fields.to_vec(),
+                    terminal,
                 })
             }
         }
@@ -50,12 +61,20 @@ impl<W: Write> Rows<W> {
 
     pub fn write(&mut self, user: &UserRecord) -> io::Result<()> {
         match self {
-            Rows::Jsonl(out) => {
+            Rows::Jsonl { out, terminal: false } => {
                 serde_json::to_writer(&mut *out, user)?;
                 out.write_all(b"\n")
             }
-            Rows::Csv { writer, fields } => writer
-                .write_record(fields.iter().map(|f| cell(user.get(f))))
+            Rows::Jsonl { out, terminal: true } => {
+                terminal_json(&mut *out, user)?;
+                out.write_all(b"\n")
+            }
+            Rows::Csv {
+                writer,
+                fields,
+                terminal,
+            } => writer
+                .write_record(fields.iter().map(|f| shown_cell(cell(user.get(f)), *terminal)))
                 .map_err(csv_io),
         }
     }
@@ -63,7 +82,7 @@ impl<W: Write> Rows<W> {
     /// Writes what is buffered; the sink.
     pub fn finish(self) -> io::Result<W> {
         match self {
-            Rows::Jsonl(out) => out.into_inner().map_err(io::IntoInnerError::into_error),
+            Rows::Jsonl { out, .. } => out.into_inner().map_err(io::IntoInnerError::into_error),
             Rows::Csv { writer, .. } => writer
                 .into_inner()
                 .map_err(|e| io::Error::new(e.error().kind(), e.error().to_string())),
@@ -81,6 +100,15 @@ pub fn cell(value: Option<Value>) -> String {
         Some(other @ (Value::Array(_) | Value::Object(_))) => other.to_string(),
     };
     neutralised(&text).into_owned()
+}
+
+/// `cell` as written: escaped for a terminal when `terminal`, else verbatim.
+fn shown_cell(cell: String, terminal: bool) -> String {
+    if terminal {
+        terminal_cell(cell)
+    } else {
+        cell
+    }
 }
 
 /// The I/O error in a csv error (the only kind writing string records can give).
@@ -102,8 +130,12 @@ mod tests {
     }
 
     fn written(format: UsersFormat, fields: &[&str], users: &[&str]) -> String {
+        written_for(format, fields, users, false)
+    }
+
+    fn written_for(format: UsersFormat, fields: &[&str], users: &[&str], terminal: bool) -> String {
         let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
-        let mut rows = Rows::new(format, &fields, Vec::new()).unwrap();
+        let mut rows = Rows::new(format, &fields, Vec::new(), terminal).unwrap();
         for u in users {
             rows.write(&user(u)).unwrap();
         }
@@ -144,5 +176,36 @@ mod tests {
         let back: Value = serde_json::from_str(lines[0]).unwrap();
         assert_eq!(back, serde_json::from_str::<Value>(line).unwrap());
         assert_eq!(lines[1], "{}");
+    }
+
+    #[test]
+    fn only_a_terminal_gets_escapes_files_and_pipes_the_data_verbatim() {
+        let line = r#"{"email":"\u001b]0;owned\u0007x\u009b2J","first_name":"\u202egnp.exe","custom_attributes":{"\u009bk":"\u007f"}}"#;
+        let verbatim = written(UsersFormat::Jsonl, &["email"], &[line]);
+        assert!(
+            verbatim.contains("\u{9b}2J") && verbatim.contains('\u{202e}'),
+            "{verbatim:?}"
+        );
+        let shown = written_for(UsersFormat::Jsonl, &["email"], &[line], true);
+        assert!(!shown.trim_end().chars().any(crate::term::is_unsafe), "{shown:?}");
+        let back: Value = serde_json::from_str(shown.trim_end()).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<Value>(verbatim.trim_end()).unwrap(),
+            "the same data"
+        );
+
+        let fields = ["email", "first_name", "custom_attributes"];
+        let verbatim = written(UsersFormat::Csv, &fields, &[line]);
+        assert!(verbatim.contains("\u{1b}]0;owned\u{7}"), "{verbatim:?}");
+        let shown = written_for(UsersFormat::Csv, &fields, &[line], true);
+        assert!(
+            !shown.chars().filter(|&c| c != '\n').any(crate::term::is_unsafe),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("\\u{1b}]0;owned\\u{7}x\\u{9b}2J,\\u{202e}gnp.exe,"),
+            "{shown:?}"
+        );
     }
 }
