@@ -1,11 +1,14 @@
 //! `braze-segments users`: the users of one segment, exported by Braze
 //! (`POST /users/export/segment`), waited for, downloaded and written as JSONL or CSV.
 //!
-//! - Every usage check comes before any request (and before `--demo` starts the stand-in):
-//!   no field named, an `--out` that is not a regular file or already holds data (without
-//!   `--overwrite`), a `--keep-archive` path that exists.
-//! - The users are written to a new temporary file beside `--out`, renamed over it only once
-//!   they all are: a failure never destroys or half-writes the file ([`output`]).
+//! - Every usage check comes before any request (and before `--demo` starts the stand-in),
+//!   exit code 2: no field named, an `--out` that is not a regular file or already holds data
+//!   (without `--overwrite`), a `--keep-archive` path that exists or is `--out`'s file however
+//!   written, a directory to write in (`--out`'s, `--keep-archive`'s or the temporary one the
+//!   archive is downloaded to) that does not exist or cannot be written ([`paths`]).
+//! - The users are written to a new temporary file beside `--out` (beside its target when it
+//!   is a link), renamed over it only once they all are: a failure never destroys or
+//!   half-writes the file ([`output`]).
 //! - JSONL holds each user as Braze sent it; CSV holds the requested top-level fields, in the
 //!   order given, objects and arrays as JSON text, every cell neutralised ([`rows`]); on a
 //!   terminal, both escape what a terminal would act on ([`escape`]).
@@ -14,12 +17,13 @@
 
 mod escape;
 mod output;
+mod paths;
 mod progress;
 mod read;
 mod rows;
 mod run;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub use run::run;
@@ -100,41 +104,34 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
         ));
     }
     let out = args.out.display();
-    if is_stdout(&args.out) {
+    let to_stdout = is_stdout(&args.out);
+    if to_stdout {
         if args.overwrite {
             return Err(usage(format!(
                 "--overwrite has nothing to replace: --out {out} writes to stdout"
             )));
         }
-    } else if let Existing::Regular { len } = target::inspect(&args.out)? {
-        if len > 0 && !args.overwrite {
-            return Err(usage(format!(
-                "{out} already holds {len} bytes: use --overwrite to replace it (it is replaced only once \
-                 every user is written), or choose another --out"
-            )));
+    } else {
+        if let Existing::Regular { len } = target::inspect(&args.out)? {
+            if len > 0 && !args.overwrite {
+                return Err(usage(format!(
+                    "{out} already holds {len} bytes: use --overwrite to replace it (it is replaced only once \
+                     every user is written), or choose another --out"
+                )));
+            }
         }
+        let target = paths::write_target(&args.out);
+        paths::check_writable_dir(paths::dir_of(&target), "the directory of --out")?;
     }
-    if let Some(keep) = &args.keep_archive {
-        check_keep(keep, &args.out)?;
+    match &args.keep_archive {
+        Some(keep) => {
+            paths::check_keep(keep, (!to_stdout).then_some(args.out.as_path()))?;
+            paths::check_writable_dir(paths::dir_of(keep), "the directory of --keep-archive")?;
+        }
+        // The archive is downloaded there.
+        None => paths::check_writable_dir(&std::env::temp_dir(), "the temporary directory (TMPDIR)")?,
     }
     Ok(fields)
-}
-
-/// `--keep-archive` must name a new path, not `--out`'s.
-fn check_keep(keep: &Path, out: &Path) -> Result<(), Failure> {
-    if std::fs::symlink_metadata(keep).is_ok() {
-        return Err(usage(format!(
-            "--keep-archive {} already exists: the archive never replaces a file; choose a new path",
-            keep.display()
-        )));
-    }
-    if keep == out {
-        return Err(usage(format!(
-            "--keep-archive and --out both name {}: give the archive its own path",
-            keep.display()
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

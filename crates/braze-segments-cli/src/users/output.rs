@@ -1,7 +1,9 @@
 //! Where the users go: stdout, or a new temporary file beside `--out` that replaces it only at
 //! the end, once every user is written ([`Output::finish`]). Until then `--out` is untouched;
-//! an output dropped unfinished (a failure, Ctrl-C) removes its temporary file. Stdout on a
-//! terminal gets escaped values ([`super::escape`]).
+//! an output dropped unfinished (a failure, a signal) removes its temporary file. An `--out`
+//! that is a symbolic link is written through: the temporary file is made beside the link's
+//! target and replaces the target; the link stays. Stdout on a terminal gets escaped values
+//! ([`super::escape`]).
 
 use std::fs::File;
 use std::io::{self, IsTerminal as _, Write};
@@ -9,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use braze_segments::UserRecord;
 
+use super::paths::{dir_of, write_target};
 use super::rows::Rows;
 use super::UsersFormat;
 use crate::export::is_stdout;
@@ -41,7 +44,10 @@ impl Write for Sink {
 /// The temporary file and the file it becomes.
 struct Temp {
     path: PathBuf,
+    /// `--out` as given, for messages.
     out: PathBuf,
+    /// The file replaced: `out`, or the target of the link `out` is.
+    target: PathBuf,
     overwrite: bool,
 }
 
@@ -51,18 +57,21 @@ pub struct Output {
 }
 
 impl Output {
-    /// Stdout for `-`, else a new temporary file beside `out`; a CSV's header is written.
+    /// Stdout for `-`, else a new temporary file beside `out` (or beside the file it links
+    /// to); a CSV's header is written.
     pub fn open(out: &Path, overwrite: bool, format: UsersFormat, fields: &[String]) -> Result<Output, Failure> {
         let (sink, temp, terminal) = if is_stdout(out) {
             let stdout = io::stdout();
             let terminal = stdout.is_terminal();
             (Sink::Stdout(stdout), None, terminal)
         } else {
-            let path = temp_path(out);
+            let target = write_target(out);
+            let path = temp_path(&target);
             let file = target::create(&path, Existing::Missing)?;
             let temp = Temp {
                 path,
                 out: out.to_owned(),
+                target,
                 overwrite,
             };
             (Sink::File(file), Some(temp), false)
@@ -106,7 +115,7 @@ impl Output {
         file.sync_all().map_err(|e| io_failure(&temp.path, "write", e))?;
         drop(file);
         if !temp.overwrite {
-            if let Ok(Existing::Regular { len }) = target::inspect(&temp.out) {
+            if let Ok(Existing::Regular { len }) = target::inspect(&temp.target) {
                 if len > 0 {
                     let failure = Failure {
                         code: 1,
@@ -122,7 +131,7 @@ impl Output {
                 }
             }
         }
-        std::fs::rename(&temp.path, &temp.out).map_err(|e| io_failure(&temp.out, "replace", e))?;
+        std::fs::rename(&temp.path, &temp.target).map_err(|e| io_failure(&temp.target, "replace", e))?;
         self.temp = None;
         Ok(())
     }
@@ -152,11 +161,7 @@ fn temp_path(out: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dir = match out.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    dir.join(format!(
+    dir_of(out).join(format!(
         ".{name}.{}-{:08x}.braze-users.tmp",
         std::process::id(),
         rand::random::<u32>()

@@ -10,6 +10,7 @@ use braze_segments::{ArchiveLimits, Client, DownloadError, DownloadOptions, User
 use indicatif::HumanBytes;
 
 use super::output::Output;
+use super::paths::dir_of;
 use super::progress::Progress;
 use super::read::{self, Stopped, Tally};
 use super::{check, UsersArgs};
@@ -66,11 +67,9 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
     let mut options = DownloadOptions::default()
         .poll_interval(POLL_FIRST, POLL_LONGEST)
         .max_wait(args.max_wait);
-    if let Some(dir) = args.keep_archive.as_deref().and_then(Path::parent) {
+    if let Some(keep) = &args.keep_archive {
         // Downloaded where it is kept, so keeping it is a rename.
-        if !dir.as_os_str().is_empty() {
-            options = options.temp_dir(dir);
-        }
+        options = options.temp_dir(dir_of(keep));
     }
     let downloaded = {
         let download = client.download_users_export(&job, &options, |p| progress.download(p));

@@ -1,0 +1,127 @@
+//! The paths `users` writes: refused before anything is sent when a run of hours could only
+//! fail or destroy at its end (the archive kept over the output, a directory missing), and an
+//! `--out` that is a link, written through.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use braze_segments_mock_server::MockConfig;
+use common::{no_rate_limit, RunExpecting as _, StandIn, README_ID};
+
+fn ready_at_once() -> MockConfig {
+    MockConfig {
+        users_export_ready_after: Duration::ZERO,
+        ..no_rate_limit()
+    }
+}
+
+fn assert_nothing_sent(stand_in: &StandIn) {
+    assert_eq!(stand_in.braze().counters().total(), 0, "no request to Braze");
+    assert!(stand_in.braze().storage_requests().is_empty());
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_archive_kept_at_the_outputs_file_however_written_is_refused() {
+    let stand_in = StandIn::start(ready_at_once());
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("here")).unwrap();
+    // As written, through a link to the directory, with a `.`: one file each time.
+    for (keep, out) in [("./a", "a"), ("here/b", "b"), ("c", "./c")] {
+        for overwrite in [false, true] {
+            let mut cmd = stand_in.cli();
+            cmd.current_dir(dir.path()).args([
+                "users",
+                README_ID,
+                "--fields",
+                "email",
+                "--keep-archive",
+                keep,
+                "--out",
+                out,
+            ]);
+            if overwrite {
+                cmd.arg("--overwrite");
+            }
+            let (_, stderr) = cmd.run_expecting(2);
+            assert!(stderr.contains("are the same file"), "{keep} {out}: {stderr}");
+        }
+    }
+    assert_nothing_sent(&stand_in);
+    assert_eq!(names_in(dir.path()), ["here"]);
+}
+
+#[test]
+fn directories_that_cannot_take_the_files_are_refused_before_anything_is_sent() {
+    let stand_in = StandIn::start(ready_at_once());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("users.jsonl");
+    let missing = dir.path().join("missing");
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(&out)
+        .arg("--keep-archive")
+        .arg(missing.join("kept.zip"))
+        .run_expecting(2);
+    assert!(
+        stderr.contains(&format!(
+            "the directory of --keep-archive, {}, does not exist",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    let (_, stderr) = stand_in
+        .cli()
+        .env("TMPDIR", &missing)
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(&out)
+        .run_expecting(2);
+    assert!(
+        stderr.contains(&format!(
+            "the temporary directory (TMPDIR), {}, does not exist",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(missing.join("users.jsonl"))
+        .run_expecting(2);
+    assert!(stderr.contains("the directory of --out, "), "{stderr}");
+    assert_nothing_sent(&stand_in);
+    assert!(names_in(dir.path()).is_empty());
+}
+
+#[test]
+fn an_out_that_is_a_link_is_written_through_and_stays_a_link() {
+    let stand_in = StandIn::start(ready_at_once());
+    stand_in.braze().set_users_in_segment(README_ID, 321);
+    let links = tempfile::tempdir().unwrap();
+    let targets = tempfile::tempdir().unwrap();
+    let target = targets.path().join("users.jsonl");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = links.path().join("latest.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    stand_in
+        .cli()
+        .args(["users", README_ID, "--fields", "email", "--overwrite", "--out"])
+        .arg(&link)
+        .run_expecting(0);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_link(&link).unwrap(), target);
+    assert_eq!(std::fs::read_to_string(&target).unwrap().lines().count(), 321);
+    assert_eq!(names_in(links.path()), ["latest.jsonl"]);
+    assert_eq!(names_in(targets.path()), ["users.jsonl"], "no temporary file left");
+}
