@@ -1,7 +1,7 @@
 //! `braze-segments`: look at Braze segments from the terminal, or run the built-in stand-in.
 //!
-//! Exit codes: 0 success, 1 API or transport failure, 2 usage or configuration error, 130
-//! interrupted (Ctrl-C during `users`).
+//! Exit codes: 0 success, 1 API or transport failure, 2 usage or configuration error; during
+//! `users`, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (the export cancelled, no file left).
 
 use std::process::ExitCode;
 

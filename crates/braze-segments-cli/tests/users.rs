@@ -1,5 +1,6 @@
 //! `users` as a user runs it, against the stand-in and its storage host: JSONL, CSV, stdout,
-//! the kept archive, `--demo`, an own bucket, an expired link, lines that are not users.
+//! the kept archive, `--demo`, an own bucket, an expired link (lines that are not users and the
+//! progress lines: `users_report.rs`).
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use braze_segments::ArchiveLimits;
-use braze_segments_mock_server::{Endpoint, MockConfig, ServedArchive};
+use braze_segments_mock_server::{Endpoint, MockConfig};
 use common::{no_rate_limit, RunExpecting as _, StandIn, README_ID};
 use serde_json::{Map, Value};
 
@@ -212,59 +213,4 @@ fn an_expired_link_fails_and_leaves_nothing() {
         .run_expecting(1);
     assert!(stderr.contains("the download link expired"), "{stderr}");
     assert!(names_in(dir.path()).is_empty());
-}
-
-/// CRC-32 (IEEE), for a gzip member made by hand.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// `data` (under 64 KiB) as one gzip member of one stored deflate block.
-fn gzip_stored(data: &[u8]) -> Vec<u8> {
-    let len = u16::try_from(data.len()).unwrap();
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 1];
-    out.extend(len.to_le_bytes());
-    out.extend((!len).to_le_bytes());
-    out.extend(data);
-    out.extend(crc32(data).to_le_bytes());
-    out.extend((data.len() as u32).to_le_bytes());
-    out
-}
-
-#[test]
-fn lines_that_are_not_users_are_listed_and_fail_the_run_with_the_file_written() {
-    let stand_in = StandIn::start(ready_at_once());
-    let mut lines = String::from("{\"email\":\"a@x\"}\nnot json\n");
-    for i in 0..6 {
-        lines.push_str(&format!("[{i}]\n{{\"email\":\"b{i}@x\"}}\n"));
-    }
-    stand_in
-        .braze()
-        .serve_archive(ServedArchive::Bytes(gzip_stored(lines.as_bytes())));
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("users.jsonl");
-    let (_, stderr) = stand_in
-        .cli()
-        .args(["users", README_ID, "--fields", "email", "--out"])
-        .arg(&out)
-        .run_expecting(1);
-    assert_eq!(jsonl_users(&out).len(), 7, "the good users are written");
-    assert!(stderr.contains("users: 7 written to "), "{stderr}");
-    assert!(stderr.contains(", 7 bad lines;"), "{stderr}");
-    assert!(stderr.contains("bad line: line 2 of the gzip stream"), "{stderr}");
-    assert_eq!(stderr.matches("  bad line: ").count(), 5, "the first five: {stderr}");
-    assert!(stderr.contains("… and 2 more bad lines"), "{stderr}");
-    assert!(stderr.contains("7 users were lost"), "{stderr}");
-    assert_eq!(names_in(dir.path()), ["users.jsonl"]);
 }

@@ -1,14 +1,15 @@
 //! The paths `users` writes: refused before anything is sent when a run of hours could only
-//! fail or destroy at its end (the archive kept over the output, a directory missing), and an
-//! `--out` that is a link, written through.
+//! fail or destroy at its end (the archive kept over the output, a directory missing), written
+//! through a link, and an archive path that appears during the run.
 
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use braze_segments_mock_server::MockConfig;
-use common::{no_rate_limit, RunExpecting as _, StandIn, README_ID};
+use common::{no_rate_limit, text, RunExpecting as _, StandIn, README_ID};
 
 fn ready_at_once() -> MockConfig {
     MockConfig {
@@ -124,4 +125,51 @@ fn an_out_that_is_a_link_is_written_through_and_stays_a_link() {
     assert_eq!(std::fs::read_to_string(&target).unwrap().lines().count(), 321);
     assert_eq!(names_in(links.path()), ["latest.jsonl"]);
     assert_eq!(names_in(targets.path()), ["users.jsonl"], "no temporary file left");
+}
+
+#[test]
+fn an_archive_path_that_appears_during_the_run_still_gives_the_users_and_exit_1() {
+    // Ready only at the third poll of its link: the path is made after the first.
+    let stand_in = StandIn::start(MockConfig {
+        users_export_ready_after_polls: 3,
+        ..ready_at_once()
+    });
+    stand_in.braze().set_users_in_segment(README_ID, 1_234);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("users.jsonl");
+    let kept = dir.path().join("kept.zip");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(&out)
+        .arg("--keep-archive")
+        .arg(&kept)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while stand_in.braze().storage_requests().is_empty() {
+        assert!(Instant::now() < deadline, "no poll of the export's link");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::write(&kept, "someone else's\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the archive could not be kept at "), "{stderr}");
+    assert!(stderr.contains("users: 1234 written to "), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 1_234);
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "someone else's\n",
+        "not replaced"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["kept.zip", "users.jsonl"],
+        "the downloaded copy removed"
+    );
 }

@@ -24,6 +24,8 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     phase: Phase,
     last_line: Instant,
+    /// The byte count the last plain download line showed.
+    bytes_shown: Option<u64>,
 }
 
 fn style(template: &str) -> ProgressStyle {
@@ -42,6 +44,7 @@ impl Progress {
             bar,
             phase: Phase::Starting,
             last_line: Instant::now(),
+            bytes_shown: None,
         }
     }
 
@@ -64,12 +67,10 @@ impl Progress {
                     n => format!("{n} polls"),
                 };
                 if let Some(bar) = &self.bar {
-                    bar.set_message(format!(
-                        "waiting for Braze to prepare the export: {polls} polls, {waited}"
-                    ));
+                    bar.set_message(format!("waiting for Braze to prepare the export: {polls}, {waited}"));
                     self.phase = Phase::Waiting;
                 } else if self.line_due(Phase::Waiting) {
-                    note!("progress: waiting for Braze to prepare the export ({polls} polls, {waited})");
+                    note!("progress: waiting for Braze to prepare the export ({polls}, {waited})");
                 }
             }
             DownloadProgress::Downloading { bytes, total } => {
@@ -87,6 +88,7 @@ impl Progress {
                     }
                     bar.set_position(bytes);
                 } else if self.line_due(Phase::Downloading) {
+                    self.bytes_shown = Some(bytes);
                     match total {
                         Some(total) => note!("progress: downloaded {} of {}", HumanBytes(bytes), HumanBytes(total)),
                         None => note!("progress: downloaded {}", HumanBytes(bytes)),
@@ -94,6 +96,25 @@ impl Progress {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The download is complete, at `bytes`: the last count is shown, however recently the
+    /// one before it was.
+    pub fn downloaded(&mut self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes);
+        } else if self.bytes_shown != Some(bytes) {
+            self.line_due(Phase::Downloading);
+            note!("progress: downloaded {} (complete)", HumanBytes(bytes));
+        }
+    }
+
+    /// Says `text` on stderr without garbling the bar.
+    pub fn say(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| note!("{text}")),
+            None => note!("{text}"),
         }
     }
 

@@ -1,0 +1,177 @@
+//! How a users run ends, in words: the summary, and each failure with what was done about the
+//! export at Braze (cancelled when this run can no longer come back for it: it would block the
+//! next export of the segment for hours).
+
+use std::time::Duration;
+
+use braze_segments::{Client, DownloadError, Error, UsersArchive};
+use indicatif::HumanBytes;
+
+use super::output::Output;
+use super::read::Tally;
+use super::signals::{interrupt, Stop};
+use crate::term::{note, shown};
+use crate::Failure;
+
+/// How long a cancel is waited for.
+const CANCEL_WAIT: Duration = Duration::from_secs(15);
+
+/// `n` and the noun, singular for 1.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn summary(tally: &Tally, name: &str, archive: &UsersArchive, elapsed: Duration) {
+    let format = format!("{:?}", archive.format()).to_lowercase();
+    note!(
+        "users: {} written to {name}, {}; archive {} ({format}) in {:.1}s",
+        tally.users,
+        count(tally.bad_lines, "bad line", "bad lines"),
+        HumanBytes(archive.len()),
+        elapsed.as_secs_f64()
+    );
+    for bad in &tally.first_bad {
+        note!("  bad line: {bad}");
+    }
+    let more = tally.bad_lines.saturating_sub(tally.first_bad.len() as u64);
+    if more > 0 {
+        note!(
+            "  … and {more} more {}",
+            if more == 1 { "bad line" } else { "bad lines" }
+        );
+    }
+}
+
+/// What failed the run although every readable user was written: bad lines, an archive not
+/// kept. `None` when nothing did.
+pub fn incomplete(tally: &Tally, name: &str, not_kept: Option<String>) -> Option<Failure> {
+    let mut problems = Vec::new();
+    if tally.bad_lines > 0 {
+        problems.push(format!(
+            "{} of the archive could not be read (listed above), so {} may be missing; the others are in {name}",
+            count(tally.bad_lines, "line", "lines"),
+            count(tally.bad_lines, "user", "users"),
+        ));
+    }
+    problems.extend(not_kept);
+    (!problems.is_empty()).then(|| Failure {
+        code: 1,
+        message: problems.join("\n  and "),
+    })
+}
+
+/// A start that failed. A 2xx answer that cannot be read means the export started at Braze
+/// with its link lost: it is cancelled.
+pub async fn start_failed(client: &Client, segment_id: &str, error: Error) -> Failure {
+    let accepted = matches!(error, Error::Decode { .. } | Error::BodyTooLarge { .. })
+        && error.status().is_some_and(|status| (200..300).contains(&status));
+    let mut failure = Failure::from(error);
+    if accepted {
+        note!("users: Braze accepted the export, but its answer cannot be read: the export's link is lost");
+        cancel(client, segment_id).await;
+        failure.message.push_str(
+            "\n  Braze accepted the export but its answer could not be read, so it cannot be downloaded; \
+             it was asked to cancel it (see above), so that the segment is not blocked for the next export",
+        );
+    }
+    failure
+}
+
+/// A download that failed. An export that was never ready, or whose link could not be reached,
+/// is cancelled.
+pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadError) -> Failure {
+    match error {
+        DownloadError::NotReady { waited, polls, .. } => {
+            cancel(client, segment_id).await;
+            Failure {
+                code: 1,
+                message: format!(
+                    "the export was not ready after {} ({} of its link): raise --max-wait (Braze takes \
+                     an hour or more for large segments)",
+                    humantime::format_duration(Duration::from_secs(waited.as_secs())),
+                    count(u64::from(polls), "poll", "polls"),
+                ),
+            }
+        }
+        error @ DownloadError::Transport { .. } => {
+            cancel(client, segment_id).await;
+            Failure {
+                code: 1,
+                message: format!(
+                    "the export could not be downloaded: {}; it was asked to cancel it (see above), so that \
+                     the segment is not blocked for the next export",
+                    shown(&error.to_string())
+                ),
+            }
+        }
+        error => Failure {
+            code: 1,
+            message: format!("the export could not be downloaded: {}", shown(&error.to_string())),
+        },
+    }
+}
+
+/// A signal before the archive was downloaded: the temporary file goes first (a second signal,
+/// or a SIGKILL after a grace period, may end the process during the cancel), then the export
+/// is cancelled at Braze.
+pub async fn stopped(client: &Client, segment_id: &str, output: Output, stop: Stop) -> Failure {
+    note!("users: interrupted ({})", stop.name());
+    let failure = stopped_failure(&output, stop);
+    drop(output);
+    cancel(client, segment_id).await;
+    failure
+}
+
+pub fn stopped_failure(output: &Output, stop: Stop) -> Failure {
+    Failure {
+        code: stop.code(),
+        message: format!("interrupted ({}); {} is left as it was", stop.name(), output.name()),
+    }
+}
+
+/// Asks Braze to cancel the segment's export, best effort: a signal or no answer within a few
+/// seconds stops waiting.
+async fn cancel(client: &Client, segment_id: &str) {
+    note!("users: asking Braze to cancel the export (best effort)");
+    let cancelled = tokio::time::timeout(CANCEL_WAIT, client.cancel_users_export(segment_id));
+    tokio::select! {
+        answer = cancelled => match answer {
+            Ok(Ok(())) => note!("users: the export was cancelled at Braze"),
+            Ok(Err(e)) => note!("users: Braze did not cancel the export: {}", shown(&e.to_string())),
+            Err(_) => note!(
+                "users: Braze did not answer the cancel within {}s; the export may still run there",
+                CANCEL_WAIT.as_secs()
+            ),
+        },
+        stop = interrupt() => note!("users: interrupted again ({}): not waiting for the cancel", stop.name()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(0, "line", "lines"), "0 lines");
+        assert_eq!(count(1, "line", "lines"), "1 line");
+        assert_eq!(count(2, "poll", "polls"), "2 polls");
+    }
+
+    #[test]
+    fn one_bad_line_is_said_in_the_singular() {
+        let tally = Tally {
+            users: 3,
+            bad_lines: 1,
+            first_bad: Vec::new(),
+        };
+        let failure = incomplete(&tally, "u.jsonl", None).unwrap();
+        assert_eq!(
+            failure.message,
+            "1 line of the archive could not be read (listed above), so 1 user may be missing; the others are in u.jsonl"
+        );
+        assert!(incomplete(&Tally::default(), "u.jsonl", None).is_none());
+        let failure = incomplete(&Tally::default(), "u.jsonl", Some("not kept".into())).unwrap();
+        assert_eq!((failure.code, failure.message.as_str()), (1, "not kept"));
+    }
+}

@@ -1,0 +1,138 @@
+//! `users` stopped from outside or by what it cannot do: SIGTERM and SIGHUP as Ctrl-C (the
+//! export cancelled at Braze, no file left, the shell's exit code), a start whose answer cannot
+//! be read (the export cancelled: its link is lost) or whose link cannot be reached (cancelled).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use braze_segments_mock_server::{Endpoint, MockConfig};
+use common::{no_rate_limit, text, StandIn, README_ID};
+
+/// Waits until `done` holds, failing after a minute.
+fn wait_for(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `users` writing to `out`, started in the background against `stand_in`.
+fn spawn_users(stand_in: &StandIn, out: &Path, extra: &[&Path]) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(out)
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn sigterm_and_sighup_cancel_the_export_and_leave_nothing_as_ctrl_c_does() {
+    for (signal, name, code) in [(libc::SIGTERM, "SIGTERM", 143), (libc::SIGHUP, "SIGHUP", 129)] {
+        let stand_in = StandIn::start(MockConfig {
+            users_export_ready_after: Duration::from_secs(3600),
+            ..no_rate_limit()
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("users.jsonl");
+        let kept = dir.path().join("kept.zip");
+        let child = spawn_users(&stand_in, &out, &[Path::new("--keep-archive"), &kept]);
+        wait_for("a poll of the export's link", || {
+            !stand_in.braze().storage_requests().is_empty()
+        });
+        let pid = libc::pid_t::try_from(child.id()).unwrap();
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let output = child.wait_with_output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
+        assert!(stderr.contains(&format!("interrupted ({name})")), "{stderr}");
+        assert!(stderr.contains("the export was cancelled at Braze"), "{stderr}");
+        let counters = stand_in.braze().counters();
+        assert_eq!(counters.requests(Endpoint::ExportSegmentCancel), 1, "{name}");
+        assert_eq!(counters.requests_for_segment(README_ID), 2, "the start and the cancel");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{name}: no file, no temporary file"
+        );
+    }
+}
+
+#[test]
+fn a_start_whose_answer_cannot_be_read_is_cancelled() {
+    let server = httpmock::MockServer::start();
+    let (start, cancel) = braze_answering(&server, r#"{"message":"success","object_prefix":5}"#);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("users.jsonl");
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", server.base_url())
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot decode the 201 response"), "{stderr}");
+    assert!(stderr.contains("the export's link is lost"), "{stderr}");
+    assert!(stderr.contains("the export was cancelled at Braze"), "{stderr}");
+    start.assert_calls(1);
+    cancel.assert_calls(1);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left");
+}
+
+/// A Braze (httpmock) whose start answers `body` with 201, and that counts cancels.
+fn braze_answering<'a>(server: &'a httpmock::MockServer, body: &str) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
+    let start = server.mock(|when, then| {
+        when.method(httpmock::Method::POST).path("/users/export/segment");
+        then.status(201).header("content-type", "application/json").body(body);
+    });
+    let cancel = server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .path("/export/segment/cancel")
+            .json_body(serde_json::json!({"segment_id": README_ID}));
+        then.status(201)
+            .header("content-type", "application/json")
+            .body(r#"{"message":"success"}"#);
+    });
+    (start, cancel)
+}
+
+#[test]
+fn an_unreachable_storage_host_cancels_the_export() {
+    // A loopback port nobody listens on: every poll of the link is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = httpmock::MockServer::start();
+    let body = format!(r#"{{"message":"success","object_prefix":"p","url":"http://127.0.0.1:{port}/u.zip"}}"#);
+    let (start, cancel) = braze_answering(&server, &body);
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", server.base_url())
+        .args(["users", README_ID, "--fields", "email", "--out"])
+        .arg(dir.path().join("users.jsonl"))
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("downloading the archive failed"), "{stderr}");
+    assert!(stderr.contains("the export was cancelled at Braze"), "{stderr}");
+    start.assert_calls(1);
+    cancel.assert_calls(1);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left");
+}
