@@ -5,7 +5,8 @@
 //!   exit code 2: no field named, an `--out` that is not a regular file or already holds data
 //!   (without `--overwrite`), a `--keep-archive` path that exists or is `--out`'s file however
 //!   written, a directory to write in (`--out`'s, `--keep-archive`'s or the temporary one the
-//!   archive is downloaded to) that does not exist or cannot be written ([`paths`]).
+//!   archive is downloaded to) that does not exist or cannot be written ([`paths`]). A stdout
+//!   that is closed fails at once too (exit 1): nothing could be written to it.
 //! - The users are written to a new temporary file beside `--out` (beside its target when it
 //!   is a link), renamed over it only once they all are: a failure never destroys or
 //!   half-writes the file ([`output`]).
@@ -19,6 +20,7 @@
 //! - An archive that cannot be kept (its path appeared meanwhile) is said at once; the users
 //!   are still written, and the exit code is 1.
 
+mod closed_stdout;
 mod escape;
 mod output;
 mod paths;
@@ -116,6 +118,15 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
             return Err(usage(format!(
                 "--overwrite has nothing to replace: --out {out} writes to stdout"
             )));
+        }
+        if closed_stdout::closed_at_start() {
+            return Err(Failure {
+                code: 1,
+                message: format!(
+                    "--out {out} writes to stdout, but stdout is closed: nothing could be written; \
+                     give a file, or run without closing stdout (>&-)"
+                ),
+            });
         }
     } else {
         if let Existing::Regular { len } = target::inspect(&args.out)? {

@@ -1,6 +1,7 @@
 //! `users` stopped from outside or by what it cannot do: SIGTERM and SIGHUP as Ctrl-C (the
 //! export cancelled at Braze, no file left, the shell's exit code), a start whose answer cannot
-//! be read (the export cancelled: its link is lost) or whose link cannot be reached (cancelled).
+//! be read (the export cancelled: its link is lost) or whose link cannot be reached (cancelled),
+//! a stdout closed by the shell (refused before anything is sent).
 
 mod common;
 
@@ -135,4 +136,42 @@ fn an_unreachable_storage_host_cancels_the_export() {
     start.assert_calls(1);
     cancel.assert_calls(1);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left");
+}
+
+#[test]
+fn a_closed_stdout_fails_before_anything_is_sent() {
+    let stand_in = StandIn::start(MockConfig {
+        users_export_ready_after: Duration::ZERO,
+        ..no_rate_limit()
+    });
+    // `>&-`: Rust's runtime puts /dev/null there before main, where every write succeeds.
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >&-"#)
+        .arg(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .args(["users", README_ID, "--fields", "email", "--out", "-"])
+        .env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stdout is closed"), "{stderr}");
+    assert!(!stderr.contains("written to stdout"), "{stderr}");
+    assert_eq!(stand_in.braze().counters().total(), 0, "no export started");
+
+    // Stdout to /dev/null is a choice, not a closed stdout: the users go there.
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >/dev/null"#)
+        .arg(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .args(["users", README_ID, "--fields", "email", "--out", "-"])
+        .env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
