@@ -16,10 +16,10 @@ use crate::users::{ArchiveError, ArchiveLimits, ArchiveReader, UserRecord};
 /// Users handed over at once, at most.
 const BATCH: usize = 256;
 /// Bytes of lines a batch gathers before it is handed over, at most (or one line, if longer).
-const BATCH_BYTES: u64 = 256 * 1024;
+const BATCH_BYTES: u64 = 64 * 1024;
 /// Bytes of lines in flight between the reader and the consumer, at most (or one batch, if
 /// larger).
-const IN_FLIGHT_BYTES: u64 = 4 << 20;
+const IN_FLIGHT_BYTES: u64 = 1 << 20;
 
 type Item = Result<UserRecord, ArchiveError>;
 
@@ -152,25 +152,26 @@ mod tests {
 
     #[test]
     fn the_reader_waits_while_the_bytes_in_flight_are_at_the_bound() {
+        assert_eq!(IN_FLIGHT_BYTES, 1 << 20, "the figures below are for a bound of 1 MiB");
         let budget = Arc::new(Budget::default());
-        assert!(budget.take(3 << 20));
+        assert!(budget.take(600 << 10));
         let shared = budget.clone();
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = done.clone();
         let reader = std::thread::spawn(move || {
-            let taken = shared.take(2 << 20);
+            let taken = shared.take(500 << 10);
             flag.store(true, std::sync::atomic::Ordering::SeqCst);
             taken
         });
         std::thread::sleep(std::time::Duration::from_millis(50));
         assert!(
             !done.load(std::sync::atomic::Ordering::SeqCst),
-            "3 + 2 MiB is over the bound"
+            "600 + 500 KiB is over the bound"
         );
-        budget.give(3 << 20);
+        budget.give(600 << 10);
         assert!(reader.join().unwrap());
         // One batch larger than the bound goes through when nothing else is in flight.
-        budget.give(2 << 20);
+        budget.give(500 << 10);
         assert!(budget.take(100 << 20));
         // A consumer that left releases a waiting reader, which stops.
         let shared = budget.clone();
