@@ -185,5 +185,37 @@ mod tests {
             assert_eq!(object_prefix(bad), Prefix::Invalid, "{}", String::from_utf8_lossy(bad));
         }
         assert_eq!(object_prefix(br#"{"a":1} more"#), Prefix::Whole(7));
+        // A closing bracket that does not match what it closes.
+        for bad in [&br#"{"a":1]"#[..], br#"{"a":[1}"#, br#"{"a":[1,2}}"#] {
+            assert_eq!(object_prefix(bad), Prefix::Invalid, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn whitespace_between_tokens_is_json() {
+        let spaced = b"{ \"a\" :\t[ 1 ,\r\n{ } ] , \"b\" : \"x\" }";
+        assert_eq!(object_prefix(spaced), Prefix::Whole(spaced.len()));
+        for cut in 0..spaced.len() {
+            assert_eq!(object_prefix(&spaced[..cut]), Prefix::Partial, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_at_64_levels_and_closed_levels_do_not_count() {
+        let nested = |levels: usize| {
+            let mut text = "{\"a\":".repeat(levels - 1).into_bytes();
+            text.extend_from_slice(b"{}");
+            text.extend_from_slice("}".repeat(levels - 1).as_bytes());
+            text
+        };
+        let deepest = nested(64);
+        assert_eq!(object_prefix(&deepest), Prefix::Whole(deepest.len()));
+        assert_eq!(object_prefix(&nested(65)), Prefix::Invalid);
+        assert_eq!(object_prefix(&nested(200)), Prefix::Invalid);
+        // Siblings: each closed object or array gives its level back, empty or not.
+        for item in ["{}", "[]", r#"{"b":1}"#, "[1]"] {
+            let many = format!(r#"{{"a":[{}]}}"#, vec![item; 100].join(","));
+            assert_eq!(object_prefix(many.as_bytes()), Prefix::Whole(many.len()), "{item}");
+        }
     }
 }
