@@ -1,8 +1,8 @@
 //! Whether stdout was closed when the process started (`>&-`).
 //!
 //! Rust's runtime, before `main`, opens `/dev/null` on a standard descriptor that is closed, so
-//! every later write to stdout succeeds and is lost: `users --out -` would report its users
-//! "written to stdout" when they went nowhere. On Linux, a function the loader runs before the
+//! every later write to stdout succeeds and is lost: `users --out -` and `export --out -` would
+//! report their records "written to stdout" when they went nowhere. On Linux, a function the loader runs before the
 //! runtime starts (an ELF constructor) looks at the descriptor first. Elsewhere this says
 //! `false`, and a closed stdout goes unnoticed as before.
 

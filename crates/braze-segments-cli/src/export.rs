@@ -245,6 +245,15 @@ pub fn check(args: &ExportArgs<'_>) -> Result<(), Failure> {
             "--overwrite has nothing to replace: --out {out} writes to stdout"
         )));
     }
+    if is_stdout(args.out) && crate::closed_stdout::closed_at_start() {
+        return Err(Failure {
+            code: 1,
+            message: format!(
+                "--out {out} writes to stdout, but stdout is closed: nothing could be written; give a file, \
+                 or run without closing stdout (>&-)"
+            ),
+        });
+    }
     Ok(())
 }
 

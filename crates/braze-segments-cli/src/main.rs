@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use braze_segments::Error;
 
 mod args;
+mod closed_stdout;
 mod connect;
 mod csv_cell;
 mod export;

@@ -20,7 +20,6 @@
 //! - An archive that cannot be kept (its path appeared meanwhile) is said at once; the users
 //!   are still written, and the exit code is 1.
 
-mod closed_stdout;
 mod escape;
 mod output;
 mod paths;
@@ -119,7 +118,7 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
                 "--overwrite has nothing to replace: --out {out} writes to stdout"
             )));
         }
-        if closed_stdout::closed_at_start() {
+        if crate::closed_stdout::closed_at_start() {
             return Err(Failure {
                 code: 1,
                 message: format!(

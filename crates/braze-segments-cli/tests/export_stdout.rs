@@ -128,3 +128,24 @@ fn out_dev_stdout_into_a_file_writes_the_records_and_no_sidecar_beside_dev_stdou
     assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 120);
     assert!(!std::path::Path::new("/dev/stdout.braze-export.json").exists());
 }
+
+#[test]
+fn a_closed_stdout_fails_before_anything_is_sent() {
+    let stand_in = small_stand_in();
+    // `>&-`: Rust's runtime puts /dev/null there before main, where every write succeeds.
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >&-"#)
+        .arg(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .args(["export", "--out", "-"])
+        .env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stdout is closed"), "{stderr}");
+    assert_eq!(stand_in.braze().counters().total(), 0, "nothing was sent");
+}
