@@ -312,4 +312,68 @@ mod tests {
         }
         assert!(scan(&b"{\"a\":1}\n"[..], ExportFormat::Jsonl).is_err());
     }
+
+    #[test]
+    fn a_jsonl_tail_must_start_as_our_records_do_and_be_utf8_but_for_a_cut_character() {
+        let file = br#"{"summary":{"id":"x1"},"details":{"message":"success"}}"#.to_vec();
+        let file = [&file[..], b"\n"].concat();
+        let tail = |t: &[u8]| scan(&[&file[..], t].concat()[..], ExportFormat::Jsonl);
+        assert_eq!(tail(b"").unwrap().keep, file.len() as u64);
+        // Longer than our records' start, a JSON object prefix, but not one of ours.
+        let refused = Err("its last line, 2, has no newline and is not the start of one of its records".to_owned());
+        assert_eq!(
+            tail(br#"{"name":"a name longer than our start"#).map(|s| s.keep),
+            refused
+        );
+        // Our start, then bytes that are not UTF-8 (a cut character only at the very end).
+        assert_eq!(tail(b"{\"summary\":{\"id\":\"a\xffb").map(|s| s.keep), refused);
+        assert_eq!(tail(b"{\"summary\":{\"id\":\"a\xc3(").map(|s| s.keep), refused);
+        assert_eq!(tail(b"{\"summary\":{\"id\":\"a\xc3").unwrap().keep, file.len() as u64);
+        // CSV: a torn row must be UTF-8 too.
+        assert_eq!(
+            scan(&csv(&[ROW, b"id-2,a\xffb"])[..], ExportFormat::Csv).map(|s| s.keep),
+            Err("row 2 (the last, with no newline) is not the start of one of its rows".to_owned())
+        );
+        assert_eq!(
+            scan(&csv(&[ROW, b"id-2,a\xc3"])[..], ExportFormat::Csv).unwrap().keep,
+            csv(&[ROW]).len() as u64
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_row_and_what_is_wrong_with_it() {
+        let error = scan(&csv(&[ROW, b"a,b,c\n"])[..], ExportFormat::Csv).unwrap_err();
+        assert_eq!(error, "row 2 has 3 cells, not 9");
+        let error = scan(&csv(&[b"a,\"x\"y\n"])[..], ExportFormat::Csv).unwrap_err();
+        assert_eq!(error, "row 1 has text after a closing quote");
+    }
+
+    /// Reads `good`, then fails.
+    struct Failing<'a> {
+        good: &'a [u8],
+    }
+
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.good.is_empty() {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let n = self.good.read(buf)?;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_says_reading_failed_and_why() {
+        for format in [ExportFormat::Jsonl, ExportFormat::Csv] {
+            let good = csv(&[ROW]);
+            let good = if format == ExportFormat::Csv {
+                &good[..]
+            } else {
+                &b""[..]
+            };
+            let error = scan(Failing { good }, format).unwrap_err();
+            assert_eq!(error, "reading it failed: the disk went away", "{format:?}");
+        }
+    }
 }
