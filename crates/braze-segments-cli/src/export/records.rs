@@ -66,3 +66,25 @@ pub fn csv_row(fields: &[String; 9]) -> Vec<u8> {
 pub fn csv_header() -> Vec<u8> {
     csv_row(&CSV_HEADER.map(str::to_owned))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(details: serde_json::Value) -> SegmentRecord {
+        serde_json::from_value(serde_json::json!({"summary": {"id": "s1"}, "details": details})).unwrap()
+    }
+
+    #[test]
+    fn csv_times_are_rfc_3339_when_readable_raw_when_not_and_empty_when_absent() {
+        let fields = csv_fields(&record(serde_json::json!({
+            "message": "success",
+            "created_at": "2021-02-23T10:00:00.000Z",
+            "updated_at": "last tuesday",
+        })));
+        assert_eq!(fields[6], "2021-02-23T10:00:00+00:00");
+        assert_eq!(fields[7], "last tuesday");
+        let fields = csv_fields(&record(serde_json::json!({"message": "success"})));
+        assert_eq!((fields[6].as_str(), fields[7].as_str()), ("", ""));
+    }
+}

@@ -181,4 +181,54 @@ mod tests {
         let once_more = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc);
         assert_ne!(again.key_sha256, once_more.key_sha256);
     }
+
+    fn here() -> Workspace {
+        Workspace {
+            endpoint: "https://rest.iad-01.braze.com".into(),
+            key: "key-0d5c5bd2".into(),
+        }
+    }
+
+    #[test]
+    fn a_workspace_debug_shows_the_endpoint_and_never_the_key() {
+        assert_eq!(
+            format!("{:?}", here()),
+            r#"Workspace { endpoint: "https://rest.iad-01.braze.com", key: "***" }"#
+        );
+    }
+
+    fn found(path: &Path) -> String {
+        match Sidecar::find(path).unwrap() {
+            Found::Missing => "missing".into(),
+            Found::Ours(_) => "ours".into(),
+            Found::NotOurs(why) => why,
+        }
+    }
+
+    #[test]
+    fn a_sidecar_is_read_up_to_64_kib_and_anything_larger_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.jsonl.braze-export.json");
+        assert_eq!(found(&path), "missing");
+        let sidecar = Sidecar::new(&here(), ExportFormat::Jsonl, SortDirection::Asc);
+        sidecar.write(&path).unwrap();
+        assert!(matches!(Sidecar::find(&path).unwrap(), Found::Ours(read) if read == sidecar));
+        // Padded with whitespace (the same JSON) to exactly the limit, then one byte more.
+        let mut text = std::fs::read(&path).unwrap();
+        text.resize(64 * 1024, b' ');
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(found(&path), "ours");
+        text.push(b' ');
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(found(&path), "it is larger than any sidecar of ours");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_sidecar_path_that_cannot_be_read_is_an_error_not_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loop.braze-export.json");
+        std::os::unix::fs::symlink(&path, &path).unwrap();
+        assert!(Sidecar::find(&path).is_err());
+    }
 }
