@@ -223,6 +223,17 @@ mod tests {
         assert_eq!(found(&path), "it is larger than any sidecar of ours");
     }
 
+    #[test]
+    fn a_sidecar_of_another_version_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.jsonl.braze-export.json");
+        let sidecar = Sidecar::new(&here(), ExportFormat::Jsonl, SortDirection::Asc);
+        let mut value = serde_json::to_value(sidecar).unwrap();
+        value["braze_segments_export"] = 2.into();
+        std::fs::write(&path, value.to_string()).unwrap();
+        assert_eq!(found(&path), "it is of another version (2) of braze-segments");
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_sidecar_path_that_cannot_be_read_is_an_error_not_missing() {

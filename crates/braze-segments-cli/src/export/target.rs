@@ -99,3 +99,37 @@ pub fn create(path: &Path, existing: Existing) -> Result<File, Failure> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_appeared_after_the_check_is_a_usage_error_and_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        std::fs::write(&path, b"someone else's").unwrap();
+        let failure = create(&path, Existing::Missing).unwrap_err();
+        assert_eq!(failure.code, 2);
+        assert!(
+            failure
+                .message
+                .ends_with("appeared while the command was starting; run it again"),
+            "{}",
+            failure.message
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"someone else's");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_cannot_be_read_is_an_io_failure_not_a_missing_or_odd_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loop");
+        std::os::unix::fs::symlink(&path, &path).unwrap();
+        let failure = inspect(&path).unwrap_err();
+        assert_eq!(failure.code, 1);
+        let expected = format!("cannot read {}: ", path.display());
+        assert!(failure.message.starts_with(&expected), "{}", failure.message);
+    }
+}
