@@ -148,8 +148,8 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
                 None => break,
             },
             _ = tick.tick() => {
-                let settled = written + (failed.len() + gone.len()) as u64;
-                progress.update(settled, stream.listed() - stream.skipped(), started, client.budget_wait());
+                let (done, to_fetch) = progress_counts(written, failed.len(), gone.len(), stream.listed(), stream.skipped());
+                progress.update(done, to_fetch, started, client.budget_wait());
                 continue;
             }
         };
@@ -174,18 +174,13 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
                 }
             }
         }
-        let settled = written + (failed.len() + gone.len()) as u64;
-        progress.update(
-            settled,
-            stream.listed() - stream.skipped(),
-            started,
-            client.budget_wait(),
-        );
+        let (done, to_fetch) = progress_counts(written, failed.len(), gone.len(), stream.listed(), stream.skipped());
+        progress.update(done, to_fetch, started, client.budget_wait());
     }
     progress.finish();
 
     let elapsed = started.elapsed();
-    let rate = written as f64 / elapsed.as_secs_f64().max(1e-9);
+    let rate = progress::per_second(written, elapsed);
     let gone_count = if gone.is_empty() {
         String::new()
     } else {
@@ -223,6 +218,12 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         });
     }
     Ok(())
+}
+
+/// What the progress shows: the records settled (written, failed or gone), of the segments
+/// listed to fetch (listed, less those skipped as already in the file).
+fn progress_counts(written: u64, failed: usize, gone: usize, listed: u64, skipped: u64) -> (u64, u64) {
+    (written + (failed + gone) as u64, listed - skipped)
 }
 
 /// Writes one whole record at once, so a crash leaves at most one torn record.
@@ -368,4 +369,15 @@ fn resume(workspace: &Workspace, args: &ExportArgs<'_>, found: Found) -> Result<
         format: sidecar.format,
         sort: sidecar.sort,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_counts_records_settled_of_those_listed_to_fetch() {
+        assert_eq!(progress_counts(5, 2, 1, 20, 4), (8, 16));
+        assert_eq!(progress_counts(0, 0, 0, 0, 0), (0, 0));
+    }
 }

@@ -258,9 +258,19 @@ fn resume_refuses_another_workspace_and_says_what_differs() {
         .run_expecting(2);
     assert!(stderr.contains("format differs"), "{stderr}");
 
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["export", "--resume", "--sort", "desc", "--out"])
+        .arg(&path)
+        .run_expecting(2);
+    assert!(stderr.contains("order differs"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), partial, "the file is untouched");
+    assert_eq!(stand_in.braze().counters().total(), requests, "nothing was fetched");
+
+    // Saying what the file already is continues it.
     stand_in
         .cli()
-        .args(["export", "--resume", "--out"])
+        .args(["export", "--resume", "--format", "jsonl", "--sort", "asc", "--out"])
         .arg(&path)
         .run_expecting(0);
     assert_every_segment_once(&path, "jsonl", &stand_in);

@@ -6,6 +6,20 @@ use braze_segments::BudgetWait;
 
 use crate::term::note;
 
+/// Without a terminal: a plain line at most this often, unless a new wait is to be said.
+const LINE_EVERY: Duration = Duration::from_secs(5);
+
+/// `count` a second over `elapsed` (finite at once).
+pub fn per_second(count: u64, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64().max(1e-9)
+}
+
+/// Whether a plain line is due: a wait not said yet is said at once, once; otherwise a line
+/// every few seconds.
+fn line_due(waiting: Option<&str>, last_wait: Option<&str>, since_last_line: Duration) -> bool {
+    (waiting.is_some() && waiting != last_wait) || since_last_line >= LINE_EVERY
+}
+
 pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
     last_line: Instant,
@@ -43,11 +57,9 @@ impl Progress {
                 bar.set_message(waiting.unwrap_or_default());
             }
             None => {
-                // A wait is said at once, once; otherwise a line every few seconds.
-                let new_wait = waiting.is_some() && waiting != self.last_wait;
-                if new_wait || self.last_line.elapsed() >= Duration::from_secs(5) {
+                if line_due(waiting.as_deref(), self.last_wait.as_deref(), self.last_line.elapsed()) {
                     self.last_line = Instant::now();
-                    let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                    let rate = per_second(done, started.elapsed());
                     match &waiting {
                         Some(wait) => note!("progress: {done} of {listed} listed so far; {wait}"),
                         None => note!("progress: {done} of {listed} listed so far ({rate:.0} segments/s)"),
@@ -62,5 +74,32 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_wait_is_said_at_once_and_otherwise_a_line_every_five_seconds() {
+        let at_once = Duration::ZERO;
+        assert!(line_due(Some("until 10:00"), None, at_once));
+        assert!(line_due(Some("until 10:01"), Some("until 10:00"), at_once));
+        assert!(!line_due(Some("until 10:00"), Some("until 10:00"), at_once));
+        assert!(
+            !line_due(None, Some("until 10:00"), at_once),
+            "the end of a wait is not news"
+        );
+        assert!(!line_due(None, None, Duration::from_millis(4_999)));
+        assert!(line_due(None, None, LINE_EVERY));
+        assert!(line_due(Some("until 10:00"), Some("until 10:00"), LINE_EVERY));
+    }
+
+    #[test]
+    fn the_rate_is_per_second_and_finite_at_once() {
+        assert_eq!(per_second(10, Duration::from_secs(4)), 2.5);
+        assert_eq!(per_second(30, Duration::from_millis(1_500)), 20.0);
+        assert!(per_second(3, Duration::ZERO).is_finite());
     }
 }
