@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use braze_segments_mock_server::{MockBraze, MockConfig};
 
-/// The README's demo segment: Braze's documented example, first in every stand-in dataset.
+/// The README's demo segment: an example id, first in every stand-in dataset.
 pub const README_ID: &str = braze_segments_mock_server::EXAMPLE_ID;
 
 pub struct StandIn {
