@@ -274,50 +274,76 @@ fn open_stdout(args: &ExportArgs<'_>) -> Result<Opened, Failure> {
     })
 }
 
-/// Checks what is at the export's path and opens it: continued, replaced or new.
+/// Checks what is at the export's path and opens it: continued, replaced or new. The file is
+/// opened (or created) and locked before its sidecar is read for the decision, so two exports
+/// to one file never both go on, and neither acts on a sidecar the other is replacing.
 fn open(workspace: &Workspace, args: &ExportArgs<'_>) -> Result<Opened, Failure> {
     let existing = target::inspect(args.out)?;
     let sidecar_path = sidecar::path_of(args.out);
-    let found = Sidecar::find(&sidecar_path).map_err(|e| io_failure(&sidecar_path, "read", e))?;
-    if let Found::NotOurs(why) = &found {
-        return Err(usage(format!(
-            "{} is in the way ({why}): export keeps its own notes there and never replaces another file; \
-             move it away or choose another --out",
-            sidecar_path.display()
-        )));
+    let find = || -> Result<Found, Failure> {
+        let found = Sidecar::find(&sidecar_path).map_err(|e| io_failure(&sidecar_path, "read", e))?;
+        if let Found::NotOurs(why) = &found {
+            return Err(usage(format!(
+                "{} is in the way ({why}): export keeps its own notes there and never replaces another file; \
+                 move it away or choose another --out",
+                sidecar_path.display()
+            )));
+        }
+        Ok(found)
+    };
+    // Refused before anything is created.
+    find()?;
+    let (mut file, len) = match existing {
+        Existing::Missing => {
+            let file = target::create(args.out, existing)?;
+            target::lock(args.out, &file)?;
+            (file, 0)
+        }
+        Existing::Regular { .. } => {
+            let file = target::open_locked(args.out)?;
+            let len = file.metadata().map_err(|e| io_failure(args.out, "read", e))?.len();
+            (file, len)
+        }
+    };
+    let found = find()?;
+    let stopped_before_its_first_record = existing != Existing::Missing && matches!(found, Found::Ours(_));
+    if args.resume && (len > 0 || stopped_before_its_first_record) {
+        return resume(workspace, args, found, file, len);
     }
-    match existing {
-        Existing::Regular { len } if len > 0 && args.resume => resume(workspace, args, found),
-        Existing::Regular { len } if len > 0 && !args.overwrite => Err(usage(format!(
+    if len > 0 && !args.overwrite {
+        return Err(usage(format!(
             "{} already holds {len} bytes: use --resume to continue that export or --overwrite to replace the file",
             args.out.display()
-        ))),
-        _ => {
-            let format = args.format.unwrap_or(ExportFormat::Jsonl);
-            let sort = args.sort.unwrap_or(SortDirection::Asc);
-            // The sidecar first: a file of ours never exists without it.
-            Sidecar::new(workspace, format, sort)
-                .write(&sidecar_path)
-                .map_err(|e| io_failure(&sidecar_path, "write", e))?;
-            let mut file = target::create(args.out, existing).inspect_err(|_| {
-                if matches!(found, Found::Missing) {
-                    let _ = std::fs::remove_file(&sidecar_path);
-                }
-            })?;
-            if format == ExportFormat::Csv {
-                write_record(&mut file, &csv_header()).map_err(|e| io_failure(args.out, "write", e))?;
-            }
-            Ok(Opened {
-                file: Sink::File(file),
-                done: HashSet::new(),
-                format,
-                sort,
-            })
-        }
+        )));
     }
+    let format = args.format.unwrap_or(ExportFormat::Jsonl);
+    let sort = args.sort.unwrap_or(SortDirection::Asc);
+    if len > 0 {
+        file.set_len(0).map_err(|e| io_failure(args.out, "empty", e))?;
+    }
+    Sidecar::new(workspace, format, sort)
+        .write(&sidecar_path)
+        .map_err(|e| io_failure(&sidecar_path, "write", e))?;
+    if format == ExportFormat::Csv {
+        write_record(&mut file, &csv_header()).map_err(|e| io_failure(args.out, "write", e))?;
+    }
+    Ok(Opened {
+        file: Sink::File(file),
+        done: HashSet::new(),
+        format,
+        sort,
+    })
 }
 
-fn resume(workspace: &Workspace, args: &ExportArgs<'_>, found: Found) -> Result<Opened, Failure> {
+/// Continues the export in `file` (locked, `len` bytes), when its sidecar says it is ours and
+/// this run asks for nothing else.
+fn resume(
+    workspace: &Workspace,
+    args: &ExportArgs<'_>,
+    found: Found,
+    mut file: File,
+    len: u64,
+) -> Result<Opened, Failure> {
     let out = args.out.display();
     let Found::Ours(sidecar) = found else {
         return Err(usage(format!(
@@ -347,14 +373,12 @@ fn resume(workspace: &Workspace, args: &ExportArgs<'_>, found: Found) -> Result<
     if let Some(why) = differs {
         return Err(usage(format!("cannot resume {out}: {why}; the file is left as it was")));
     }
-    let mut file = target::open_existing(args.out)?;
     let scanned = scan::scan(&file, sidecar.format).map_err(|why| {
         usage(format!(
             "{out} is not an export this command can resume ({why}); the file is left as it was: \
              choose another --out, or --overwrite to replace it"
         ))
     })?;
-    let len = file.metadata().map_err(|e| io_failure(args.out, "read", e))?.len();
     if scanned.keep < len {
         // The torn last record of a run that was killed mid-write.
         file.set_len(scanned.keep)

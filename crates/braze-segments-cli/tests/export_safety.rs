@@ -292,3 +292,70 @@ fn resume_refuses_a_file_without_its_sidecar() {
     assert!(stderr.contains("old.jsonl.braze-export.json"), "{stderr}");
     assert_eq!(std::fs::read(&path).unwrap(), partial);
 }
+
+#[test]
+fn resume_refuses_a_file_that_holds_a_segment_twice() {
+    // Two writers at once (or a hand edit) leave a segment twice: resuming would only add to it.
+    let stand_in = small_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["jsonl", "csv"] {
+        let (path, full) = exported(&stand_in, dir.path(), &format!("twice.{format}"), format);
+        let last_line = &full[all_but_last_line(&full).len()..];
+        let doubled = [all_but_last_line(all_but_last_line(&full)), last_line, last_line].concat();
+        std::fs::write(&path, &doubled).unwrap();
+        let last_id = ids(&path, format).pop().unwrap();
+        let (_, stderr) = stand_in
+            .cli()
+            .args(["export", "--resume", "--out"])
+            .arg(&path)
+            .run_expecting(2);
+        assert!(
+            stderr.contains(&format!("holds segment {last_id} a second time")),
+            "{format}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            doubled,
+            "{format}: the file is untouched"
+        );
+    }
+}
+
+#[test]
+fn resume_of_an_empty_file_follows_its_sidecar() {
+    // An export stopped between its sidecar and its first byte (a full disk, a kill) is empty:
+    // resuming it keeps to the sidecar's workspace and format.
+    let stand_in = small_stand_in();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, full) = exported(&stand_in, dir.path(), "empty.csv", "csv");
+    let sidecar_text = std::fs::read_to_string(sidecar(&path)).unwrap();
+    std::fs::write(&path, b"").unwrap();
+
+    let (_, stderr) = stand_in
+        .cli_with_key("another-key-8d1f")
+        .args(["export", "--resume", "--out"])
+        .arg(&path)
+        .run_expecting(2);
+    assert!(stderr.contains("key differs"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"", "the file is untouched");
+
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["export", "--resume", "--format", "jsonl", "--out"])
+        .arg(&path)
+        .run_expecting(2);
+    assert!(stderr.contains("format differs"), "{stderr}");
+
+    stand_in
+        .cli()
+        .args(["export", "--resume", "--out"])
+        .arg(&path)
+        .run_expecting(0);
+    assert_eq!(
+        std::fs::read(&path).unwrap().len(),
+        full.len(),
+        "a CSV again, header and all"
+    );
+    assert_every_segment_once(&path, "csv", &stand_in);
+    assert_eq!(std::fs::read_to_string(sidecar(&path)).unwrap(), sidecar_text);
+}

@@ -38,6 +38,20 @@ fn io(e: std::io::Error) -> String {
     format!("reading it failed: {e}")
 }
 
+/// Adds `id`; when it was there already, says so. One run never writes a segment twice and a
+/// resumed run skips what the file holds, so a second record of one segment means another
+/// writer (two exports to one file at once, or a hand edit): resuming would only add to it.
+fn twice(ids: &mut HashSet<String>, id: String) -> Option<String> {
+    if ids.contains(&id) {
+        return Some(format!(
+            "holds segment {} a second time (another writer?)",
+            crate::term::shown(&id)
+        ));
+    }
+    ids.insert(id);
+    None
+}
+
 /// UTF-8, but for a character cut at the very end.
 fn utf8_but_a_cut_at_the_end(bytes: &[u8]) -> bool {
     match std::str::from_utf8(bytes) {
@@ -60,7 +74,9 @@ fn scan_jsonl(mut reader: impl BufRead) -> Result<Scanned, String> {
                 .ok()
                 .filter(|_| line.starts_with(JSONL_START))
                 .ok_or_else(|| format!("line {number} is not one of its records"))?;
-            scanned.ids.insert(record.summary.id);
+            if let Some(id) = twice(&mut scanned.ids, record.summary.id) {
+                return Err(format!("line {number} {id}"));
+            }
             scanned.keep += n as u64;
         } else if !is_torn_jsonl_record(&line) {
             return Err(format!(
@@ -217,7 +233,9 @@ impl CsvRows {
             if id.is_empty() {
                 return Err(self.not_ours("has no id"));
             }
-            self.scanned.ids.insert(id.to_owned());
+            if let Some(twice) = twice(&mut self.scanned.ids, id.to_owned()) {
+                return Err(self.not_ours(&twice));
+            }
             self.scanned.keep = self.offset;
             self.row.clear();
             self.cells = 0;

@@ -76,6 +76,42 @@ pub fn open_existing(path: &Path) -> Result<File, Failure> {
     Ok(file)
 }
 
+/// Takes the writer's lock on `file` (the file at `path`), without waiting: while one export
+/// writes to a file, a second one (to continue, replace or start it) is refused instead of
+/// writing the same segments again. An advisory `flock`, released when the process ends however
+/// it ends. A file system that cannot lock (some network mounts) is said and not fatal.
+pub fn lock(path: &Path, file: &File) -> Result<(), Failure> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd as _;
+        // SAFETY: `flock` on a descriptor `file` owns and keeps open for the call.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::WouldBlock {
+                return Err(usage(format!(
+                    "another export is writing to {} now (it holds the file's lock): let it finish, or choose \
+                     another --out",
+                    path.display()
+                )));
+            }
+            crate::term::note!(
+                "warning: cannot lock {} ({e}): a second export to it at once would not be noticed",
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, file);
+    Ok(())
+}
+
+/// The existing regular file at `path`, open to read and append, with the writer's lock.
+pub fn open_locked(path: &Path) -> Result<File, Failure> {
+    let file = open_existing(path)?;
+    lock(path, &file)?;
+    Ok(file)
+}
+
 /// A new, empty file at `path`; an existing regular file there is emptied (the caller has
 /// made sure that may happen).
 pub fn create(path: &Path, existing: Existing) -> Result<File, Failure> {
