@@ -261,7 +261,7 @@ async fn the_stream_counts_what_it_listed_skipped_and_passed() {
     assert!(stream.listing_verified());
     assert_eq!(
         format!("{stream:?}"),
-        "ExportStream { listed: 150, skipped: 20, relisted: 0, gone: 0, passes: 2, in_flight: 0 }"
+        "ExportStream { listed: 150, skipped: 20, relisted: 0, gone: 0, undetermined: 0, without_id: 0, passes: 2, in_flight: 0 }"
     );
     assert_eq!(
         braze.counters().requests(Endpoint::Details),
@@ -271,7 +271,7 @@ async fn the_stream_counts_what_it_listed_skipped_and_passed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_listing_failure_ends_the_export_once_and_a_segment_held_as_unknown_is_a_failure_not_gone() {
+async fn a_listing_failure_ends_the_export_once_and_a_segment_held_as_unknown_is_undetermined_not_gone() {
     let server = httpmock::MockServer::start_async().await;
     let full_page: Vec<serde_json::Value> = (0..100)
         .map(|i| serde_json::json!({"id": format!("seg-{i}")}))
@@ -317,6 +317,8 @@ async fn a_listing_failure_ends_the_export_once_and_a_segment_held_as_unknown_is
     assert_eq!(held.len(), 1, "{errors:?}");
     assert_eq!(held[0].segment.as_ref().unwrap().id, "seg-5");
     assert!(!held[0].is_gone(), "no listing after its 404 could show it gone");
+    assert!(held[0].is_undetermined(), "nor show it still listed");
+    assert_eq!(stream.undetermined(), 1);
     assert_eq!((stream.passes(), stream.gone()), (1, 0));
     assert!(!stream.listing_verified());
     page_0.assert_calls_async(1).await;

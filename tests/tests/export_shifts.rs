@@ -189,6 +189,23 @@ struct Scripted {
     broken: HashSet<String>,
     /// Answered 500 by every details call, and archived by the first.
     failing: HashSet<String>,
+    /// Whether every listing pass (each request for page 0) creates a segment `new-N` that its
+    /// own details call archives: the list changes during every pass.
+    churn: bool,
+    passes: Mutex<usize>,
+}
+
+impl Default for Scripted {
+    fn default() -> Self {
+        Self {
+            listed: Mutex::new(Vec::new()),
+            archive_on_details: HashSet::new(),
+            broken: HashSet::new(),
+            failing: HashSet::new(),
+            churn: false,
+            passes: Mutex::new(0),
+        }
+    }
 }
 
 impl Scripted {
@@ -197,7 +214,12 @@ impl Scripted {
         match path {
             "/segments/list" => {
                 let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
-                let listed = self.listed.lock().unwrap();
+                let mut listed = self.listed.lock().unwrap();
+                if self.churn && page == 0 {
+                    let mut passes = self.passes.lock().unwrap();
+                    *passes += 1;
+                    listed.push(format!("new-{passes}"));
+                }
                 let segments: Vec<_> = listed
                     .iter()
                     .skip(page * 100)
@@ -212,7 +234,8 @@ impl Scripted {
             "/segments/details" => {
                 let id = query.get("segment_id").copied().unwrap_or_default();
                 let mut listed = self.listed.lock().unwrap();
-                if self.archive_on_details.contains(id) || self.failing.contains(id) {
+                let churned = self.churn && id.starts_with("new-");
+                if self.archive_on_details.contains(id) || self.failing.contains(id) || churned {
                     listed.retain(|l| l != id);
                 }
                 if self.failing.contains(id) {
@@ -278,6 +301,7 @@ async fn a_segment_archived_between_its_listing_and_its_details_is_gone_and_the_
         archive_on_details: HashSet::from(["seg-120".to_owned()]),
         broken: HashSet::new(),
         failing: HashSet::new(),
+        ..Scripted::default()
     })
     .await;
     let mut stream = client.export_segments(ExportOptions::default());
@@ -299,6 +323,7 @@ async fn a_400_for_a_segment_still_listed_is_a_failure_once_a_later_listing_stil
         archive_on_details: HashSet::new(),
         broken: HashSet::from(["seg-007".to_owned()]),
         failing: HashSet::new(),
+        ..Scripted::default()
     })
     .await;
     let mut stream = client.export_segments(ExportOptions::default());
@@ -324,6 +349,7 @@ async fn a_500_is_a_failure_even_for_a_segment_archived_meanwhile() {
         archive_on_details: HashSet::new(),
         broken: HashSet::new(),
         failing: HashSet::from(["seg-042".to_owned()]),
+        ..Scripted::default()
     })
     .await;
     let mut stream = client.export_segments(ExportOptions::default());
@@ -337,4 +363,41 @@ async fn a_500_is_a_failure_even_for_a_segment_archived_meanwhile() {
     );
     assert_eq!(stream.gone(), 0);
     assert_eq!(outcome.written.len(), 149);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_segment_unknown_during_the_last_pass_is_undetermined_never_judged_by_that_pass() {
+    // Every pass creates a segment that its own details call archives: each is answered 400
+    // during the pass that listed it. Passes 1-4 are judged by the next pass (gone); the
+    // fifth pass's has no listing after its answer: it may be gone, and is never a failure
+    // judged by the pass that started before the 400.
+    let listed = names("seg", 150);
+    let client = scripted(Scripted {
+        listed: Mutex::new(listed.clone()),
+        churn: true,
+        ..Scripted::default()
+    })
+    .await;
+    let mut stream = client.export_segments(ExportOptions::default());
+    let (mut written, mut gone, mut undetermined, mut failed) = (0, Vec::new(), Vec::new(), Vec::new());
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(_) => written += 1,
+            Err(e) if e.is_gone() => gone.push(e.segment.unwrap().id),
+            Err(e) if e.is_undetermined() => {
+                assert!(!e.is_gone());
+                assert!(e.to_string().starts_with("segment new-5 may be gone"), "{e}");
+                assert!(e.to_string().contains("Braze answered 400"), "{e}");
+                undetermined.push(e.segment.unwrap().id)
+            }
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    assert!(failed.is_empty(), "{failed:?}");
+    gone.sort();
+    assert_eq!(gone, ["new-1", "new-2", "new-3", "new-4"]);
+    assert_eq!(undetermined, ["new-5"]);
+    assert_eq!((stream.passes(), stream.gone(), stream.undetermined()), (5, 4, 1));
+    assert!(!stream.listing_verified());
+    assert_eq!(written, 150);
 }

@@ -14,7 +14,7 @@ mod ledger;
 mod list;
 
 use ledger::{Ledger, Listed};
-pub use list::PAGE_SIZE;
+pub use list::{SegmentList, MAX_LIST_PAGES, PAGE_SIZE};
 
 /// Listing passes an export makes at most: the first, and re-listings until one proves the
 /// pass before it complete (see [`Client::export_segments`]).
@@ -35,7 +35,9 @@ pub struct SegmentRecord {
 /// A segment archived while the export ran (listed, but unknown to Braze by the time its
 /// details were asked for, and no longer listed when the export re-lists at the end) is
 /// yielded as an `ExportError` for which [`is_gone`](Self::is_gone) is true: not a failure,
-/// there is simply nothing left to export. Every other `ExportError` is a failure.
+/// there is simply nothing left to export. One Braze answered as unknown when no listing could
+/// follow that answer is [`is_undetermined`](Self::is_undetermined): it may be gone or failed.
+/// Every other `ExportError` is a failure.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportError {
@@ -46,6 +48,8 @@ pub struct ExportError {
     pub error: Error,
     /// Whether the segment is gone rather than failed.
     gone: bool,
+    /// Whether it could not be told gone or failed.
+    undetermined: bool,
 }
 
 impl ExportError {
@@ -55,6 +59,24 @@ impl ExportError {
     pub fn is_gone(&self) -> bool {
         self.gone
     }
+
+    /// True when Braze answered the segment's details call with 400 or 404 ("unknown segment")
+    /// but no listing started after that answer, so the export cannot tell whether it was
+    /// archived (gone) or failed: the answer came during the last of the five listing passes
+    /// (the list kept changing), or listing failed before another pass. Neither
+    /// [`is_gone`](Self::is_gone) nor a proven failure; listing again (a later export) tells.
+    pub fn is_undetermined(&self) -> bool {
+        self.undetermined
+    }
+
+    fn new(segment: Option<SegmentSummary>, error: Error) -> Self {
+        Self {
+            segment,
+            error,
+            gone: false,
+            undetermined: false,
+        }
+    }
 }
 
 impl std::fmt::Display for ExportError {
@@ -63,6 +85,11 @@ impl std::fmt::Display for ExportError {
             Some(s) if self.gone => write!(
                 f,
                 "segment {} is gone (archived during the export): {}",
+                s.id, self.error
+            ),
+            Some(s) if self.undetermined => write!(
+                f,
+                "segment {} may be gone (Braze answered it as unknown and no later listing could tell): {}",
                 s.id, self.error
             ),
             Some(s) => write!(f, "segment {}: {}", s.id, self.error),
@@ -132,7 +159,7 @@ impl ExportOptions {
 }
 
 type Details = Pin<Box<dyn Future<Output = (SegmentSummary, Result<SegmentDetails, Error>)> + Send>>;
-type List = Pin<Box<dyn Stream<Item = Result<SegmentSummary, Error>> + Send>>;
+type List = Box<SegmentList>;
 
 /// Where the listing stands.
 enum Listing {
@@ -168,6 +195,9 @@ pub struct ExportStream {
     skipped: u64,
     relisted: u64,
     gone: u64,
+    undetermined: u64,
+    /// The listed segments without a usable id, from the pass that listed most of them.
+    without_id: Vec<SegmentSummary>,
 }
 
 impl ExportStream {
@@ -192,6 +222,31 @@ impl ExportStream {
     /// Segments yielded as gone (see [`ExportError::is_gone`]).
     pub fn gone(&self) -> u64 {
         self.gone
+    }
+
+    /// Segments yielded as undetermined (see [`ExportError::is_undetermined`]).
+    pub fn undetermined(&self) -> u64 {
+        self.undetermined
+    }
+
+    /// Listed segments whose id is missing, empty or blank (see [`SegmentList::without_id`]):
+    /// they cannot be fetched, so they are not exported, and are reported here instead — from
+    /// the listing pass that listed most of them (each pass lists them again, and having no
+    /// id they cannot be told apart across passes).
+    pub fn without_id(&self) -> &[SegmentSummary] {
+        match &self.listing {
+            Listing::Running(list) if list.without_id().len() > self.without_id.len() => list.without_id(),
+            _ => &self.without_id,
+        }
+    }
+
+    /// A pass's listing ended (or failed): keeps its segments without id if it had the most.
+    fn keep_without_id(&mut self) {
+        if let Listing::Running(list) = &self.listing {
+            if list.without_id().len() > self.without_id.len() {
+                self.without_id = list.without_id().to_vec();
+            }
+        }
     }
 
     /// Listing passes started so far (the first one included; at most five).
@@ -239,11 +294,11 @@ impl ExportStream {
         self.judge(due);
         if (!self.verified || !self.held.is_empty()) && pass < MAX_LIST_PASSES {
             self.ledger.next_pass();
-            self.listing = Listing::Running(Box::pin(self.client.segments(self.sort)));
+            self.listing = Listing::Running(Box::new(self.client.segments(self.sort)));
         } else {
-            // Out of passes: the last one is the best evidence left.
-            let held = std::mem::take(&mut self.held);
-            self.judge(held);
+            // Out of passes: what no listing after its answer could judge stays undetermined
+            // (the last pass started before that answer, so it proves nothing either way).
+            self.undetermine();
             self.listing = Listing::Finished;
         }
     }
@@ -254,23 +309,28 @@ impl ExportStream {
             let gone = !self.ledger.in_pass(&h.summary.id);
             self.gone += u64::from(gone);
             self.ready.push_back(ExportError {
-                segment: Some(h.summary),
-                error: h.error,
                 gone,
+                ..ExportError::new(Some(h.summary), h.error)
             });
         }
     }
 
-    /// Listing failed: what was held cannot be judged, and is yielded as failed.
-    fn give_up_listing(&mut self) {
-        self.listing = Listing::Finished;
+    /// Yields what is held, unjudged, as undetermined.
+    fn undetermine(&mut self) {
         for h in std::mem::take(&mut self.held) {
+            self.undetermined += 1;
             self.ready.push_back(ExportError {
-                segment: Some(h.summary),
-                error: h.error,
-                gone: false,
+                undetermined: true,
+                ..ExportError::new(Some(h.summary), h.error)
             });
         }
+    }
+
+    /// Listing failed: what was held cannot be judged.
+    fn give_up_listing(&mut self) {
+        self.keep_without_id();
+        self.listing = Listing::Finished;
+        self.undetermine();
     }
 }
 
@@ -281,6 +341,8 @@ impl std::fmt::Debug for ExportStream {
             .field("skipped", &self.skipped)
             .field("relisted", &self.relisted)
             .field("gone", &self.gone)
+            .field("undetermined", &self.undetermined)
+            .field("without_id", &self.without_id().len())
             .field("passes", &self.ledger.pass())
             .field("in_flight", &self.in_flight.len())
             .finish()
@@ -301,17 +363,16 @@ impl Stream for ExportStream {
                 let Listing::Running(list) = &mut this.listing else {
                     break;
                 };
-                match list.as_mut().poll_next(cx) {
+                match list.poll_next_unpin(cx) {
                     Poll::Ready(Some(Ok(summary))) => this.on_listed(summary),
                     Poll::Ready(Some(Err(error))) => {
                         this.give_up_listing();
-                        return Poll::Ready(Some(Err(ExportError {
-                            segment: None,
-                            error,
-                            gone: false,
-                        })));
+                        return Poll::Ready(Some(Err(ExportError::new(None, error))));
                     }
-                    Poll::Ready(None) => this.listing = Listing::Listed,
+                    Poll::Ready(None) => {
+                        this.keep_without_id();
+                        this.listing = Listing::Listed;
+                    }
                     Poll::Pending => break,
                 }
             }
@@ -330,11 +391,7 @@ impl Stream for ExportStream {
                         });
                         continue;
                     }
-                    return Poll::Ready(Some(Err(ExportError {
-                        segment: Some(summary),
-                        error,
-                        gone: false,
-                    })));
+                    return Poll::Ready(Some(Err(ExportError::new(Some(summary), error))));
                 }
                 // Nothing in flight: the listing is pending (its waker is set), or a pass ended.
                 Poll::Ready(None) => match this.listing {
@@ -368,7 +425,12 @@ impl Client {
     ///   created during the run are exported too when a pass lists them.
     /// - **Archived during the run**: a segment whose details Braze answers with 400 or 404
     ///   is held until a listing that started after that answer; if that listing no longer has
-    ///   it, it is yielded as gone ([`ExportError::is_gone`]), otherwise as the failure.
+    ///   it, it is yielded as gone ([`ExportError::is_gone`]), otherwise as the failure. When
+    ///   no such listing comes (the answer came during the fifth pass, or listing failed), it is
+    ///   yielded as undetermined ([`ExportError::is_undetermined`]), never judged by a listing
+    ///   that started before the answer.
+    /// - **Listed without an id**: a listed segment whose id is missing or blank cannot be
+    ///   fetched; it is not exported, and [`ExportStream::without_id`] reports it.
     ///
     /// Memory: flat apart from one entry per segment id (the id and a pass number). A segment
     /// whose details fail after their retries is yielded as an [`ExportError`] naming it, and
@@ -380,7 +442,7 @@ impl Client {
     pub fn export_segments(&self, options: ExportOptions) -> ExportStream {
         let client = self.bulk();
         ExportStream {
-            listing: Listing::Running(Box::pin(client.segments(options.sort))),
+            listing: Listing::Running(Box::new(client.segments(options.sort))),
             client,
             sort: options.sort,
             concurrency: options.concurrency.max(1),
@@ -393,6 +455,8 @@ impl Client {
             skipped: 0,
             relisted: 0,
             gone: 0,
+            undetermined: 0,
+            without_id: Vec::new(),
         }
     }
 }

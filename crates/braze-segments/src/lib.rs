@@ -28,7 +28,7 @@ pub use budget::{BudgetWait, RateBudget, WaitReason, DEFAULT_BULK_MAX_WAIT};
 pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
 pub use client::Client;
 pub use error::{ConfigError, Error, ErrorDetail};
-pub use export::{ExportError, ExportOptions, ExportStream, SegmentRecord, PAGE_SIZE};
+pub use export::{ExportError, ExportOptions, ExportStream, SegmentList, SegmentRecord, MAX_LIST_PAGES, PAGE_SIZE};
 pub use instance::{Instance, UnknownInstance};
 #[cfg(feature = "quota")]
 pub use quota::RequestQuota;

@@ -53,13 +53,14 @@ impl Client {
             .map(|r| r.map(|(segments, _)| segments))
     }
 
-    /// One page, and how many segments Braze listed on it (before those without an id were left
-    /// out): the count that says whether another page follows.
+    /// One page: the listed segments with a usable id, and those without one (missing, empty or
+    /// blank). Together they are what Braze listed: the count that says whether another page
+    /// follows.
     pub(crate) async fn list_page(
         &self,
         page: u32,
         sort: SortDirection,
-    ) -> Result<(Vec<SegmentSummary>, usize), Error> {
+    ) -> Result<(Vec<SegmentSummary>, Vec<SegmentSummary>), Error> {
         self.list_page_with_meta(page, sort).await.map(Response::into_inner)
     }
 
@@ -67,7 +68,7 @@ impl Client {
         &self,
         page: u32,
         sort: SortDirection,
-    ) -> Result<Response<(Vec<SegmentSummary>, usize)>, Error> {
+    ) -> Result<Response<(Vec<SegmentSummary>, Vec<SegmentSummary>)>, Error> {
         let response = self
             .run("get_segments_list", None, |api| {
                 api.get_segments_list()
@@ -76,7 +77,7 @@ impl Client {
                     .send()
             })
             .await?;
-        Ok(response.map(SegmentSummary::from_page))
+        Ok(response.map(SegmentSummary::split_page))
     }
 
     /// `GET /segments/data_series`: the segment's size for each of `length_days` days (1 to

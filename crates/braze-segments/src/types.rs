@@ -91,20 +91,43 @@ impl SegmentSummary {
     /// for `cargo xtask check`, which runs the spec's examples through it.
     #[doc(hidden)]
     pub fn from_page(list: api::SegmentList) -> (Vec<SegmentSummary>, usize) {
-        let raw = list.segments.unwrap_or_default();
-        let count = raw.len();
-        (raw.into_iter().filter_map(SegmentSummary::from_api).collect(), count)
+        let (segments, without_id) = SegmentSummary::split_page(list);
+        let count = segments.len() + without_id.len();
+        (segments, count)
     }
 
-    /// Converts a listed segment; `None` when Braze left out its id (it cannot be fetched).
-    pub(crate) fn from_api(s: api::SegmentSummary) -> Option<Self> {
-        Some(Self {
-            id: s.id.filter(|id| !id.trim().is_empty())?,
+    /// A page of `/segments/list` split in two: the listed segments with a usable id, and those
+    /// whose id is missing, empty or blank (they cannot be fetched by id; their `id` holds
+    /// Braze's text, empty when it left the id out). Together they are what Braze listed.
+    pub(crate) fn split_page(list: api::SegmentList) -> (Vec<SegmentSummary>, Vec<SegmentSummary>) {
+        list.segments
+            .unwrap_or_default()
+            .into_iter()
+            .map(SegmentSummary::from_listed)
+            .fold((Vec::new(), Vec::new()), |(mut usable, mut without_id), s| {
+                if s.has_usable_id() {
+                    usable.push(s);
+                } else {
+                    without_id.push(s);
+                }
+                (usable, without_id)
+            })
+    }
+
+    /// Converts a listed segment as it is (an id Braze left out reads as empty).
+    fn from_listed(s: api::SegmentSummary) -> Self {
+        Self {
+            id: s.id.unwrap_or_default(),
             name: s.name,
             analytics_tracking_enabled: s.analytics_tracking_enabled,
             tags: s.tags.unwrap_or_default().into_iter().flatten().collect(),
             extra: s.extra,
-        })
+        }
+    }
+
+    /// Whether the id can be fetched: not empty, not only blanks.
+    fn has_usable_id(&self) -> bool {
+        !self.id.trim().is_empty()
     }
 }
 
@@ -302,6 +325,18 @@ mod tests {
     #[test]
     fn a_listed_segment_without_id_is_skipped() {
         let api: api::SegmentSummary = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
-        assert!(SegmentSummary::from_api(api).is_none());
+        assert!(!SegmentSummary::from_listed(api).has_usable_id());
+    }
+
+    #[test]
+    fn a_page_splits_into_usable_ids_and_those_without_one() {
+        let list: api::SegmentList = serde_json::from_str(
+            r#"{"message":"success","segments":[{"id":"","name":"empty"},{"id":"ok","name":"a"},{"id":" \t","name":"blank"},{"name":"none"}]}"#,
+        )
+        .unwrap();
+        let (usable, without_id) = SegmentSummary::split_page(list);
+        assert_eq!(usable.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["ok"]);
+        let names: Vec<_> = without_id.iter().map(|s| (s.id.as_str(), s.name.as_deref())).collect();
+        assert_eq!(names, [("", Some("empty")), (" \t", Some("blank")), ("", Some("none"))]);
     }
 }
