@@ -23,8 +23,20 @@ pub struct MockConfig {
     pub faults: FaultConfig,
     /// How long a connection may take to send a request's headers, counted from when the
     /// server starts waiting for them (so it also closes a keep-alive connection left idle that
-    /// long). A client that trickles its headers is dropped after it. Default 5 s.
+    /// long between requests). A client that trickles its headers is dropped after it. Default 5 s.
     pub header_read_timeout: Duration,
+    /// How long a write to a connection may make no progress before the connection is closed:
+    /// a client that stops reading what it is sent (on either origin) is dropped after it. The
+    /// timer restarts whenever the client takes some bytes, so it bounds a stall, not a
+    /// download: a slow reader still gets a large archive. Default 10 s; must not be zero.
+    pub write_timeout: Duration,
+    /// How many connections may be open at once, both origins together. Past it a new
+    /// connection is refused at once (a `503` with `Connection: close` if its socket takes it,
+    /// then closed; a client that already sent its request may see a reset) rather than made to
+    /// wait, so clients learn at once and the stand-in never runs out of file descriptors while
+    /// others hold connections. Default 200 (under the 256 descriptors some systems, macOS
+    /// among them, give a process); must not be zero.
+    pub max_connections: usize,
     /// Where the storage host of users exports listens (default `None`: the IP of `addr`, a
     /// free port), another origin than Braze's.
     pub storage_addr: Option<SocketAddr>,
@@ -58,6 +70,8 @@ impl Default for MockConfig {
             rate_limit: Some(RateLimitConfig::default()),
             faults: FaultConfig::default(),
             header_read_timeout: Duration::from_secs(5),
+            write_timeout: Duration::from_secs(10),
+            max_connections: 200,
             storage_addr: None,
             own_bucket: false,
             users_export_ready_after: Duration::from_secs(2),

@@ -33,7 +33,10 @@
 //! exist only for the dataset's segments, fault draws remember at most 1,048,576 distinct
 //! requests (about 34 MB), the key is checked (in constant time) before anything else is done
 //! for a request, and a client that is slow to send its headers is dropped
-//! ([`MockConfig::header_read_timeout`]), or its body (read up to 64 KiB) not given by then.
+//! ([`MockConfig::header_read_timeout`]), or its body (read up to 64 KiB) not given by then;
+//! so is a connection idle that long between requests, and one that stops reading what it is
+//! sent ([`MockConfig::write_timeout`], time without progress). At most
+//! [`MockConfig::max_connections`] are open at once; more are refused with a 503.
 //! The stand-in keeps the latest 10,000 exports, the latest 10,000 storage requests (16 MiB at
 //! most) and one archive: an archive is built (a user at a time) when first served, and replaced
 //! when another is; its size follows the users a test gave a segment (at most
@@ -128,7 +131,8 @@ impl MockBraze {
     /// Binds `config.addr` and the storage host's address ([`MockConfig::storage_addr`]), makes
     /// the dataset and starts serving in the background. Refused
     /// (`InvalidInput`): an empty `config.api_key` (any `Bearer ` header would match it), more
-    /// than [`MAX_SEGMENTS`] segments.
+    /// than [`MAX_SEGMENTS`] segments, a zero [`MockConfig::max_connections`] or
+    /// [`MockConfig::write_timeout`].
     pub async fn start(config: MockConfig) -> std::io::Result<MockBraze> {
         if config.segments > MAX_SEGMENTS {
             return Err(std::io::Error::new(
@@ -145,6 +149,12 @@ impl MockBraze {
                 "the API key is empty: give the stand-in a key to accept",
             ));
         }
+        if config.max_connections == 0 || config.write_timeout.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "max_connections and write_timeout must not be zero: nothing could be served",
+            ));
+        }
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let storage = TcpListener::bind(config.storage_addr.unwrap_or(SocketAddr::new(addr.ip(), 0))).await?;
@@ -159,9 +169,16 @@ impl MockBraze {
             config,
         });
         let (shutdown, signal) = watch::channel(false);
+        let slots = server::slots(state.config.max_connections);
         let tasks = vec![
-            tokio::spawn(server::serve(listener, state.clone(), Site::Braze, signal.clone())),
-            tokio::spawn(server::serve(storage, state.clone(), Site::Storage, signal)),
+            tokio::spawn(server::serve(
+                listener,
+                state.clone(),
+                Site::Braze,
+                slots.clone(),
+                signal.clone(),
+            )),
+            tokio::spawn(server::serve(storage, state.clone(), Site::Storage, slots, signal)),
         ];
         Ok(MockBraze {
             url: format!("http://{addr}"),
