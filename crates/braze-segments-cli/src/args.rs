@@ -40,20 +40,20 @@ pub struct ConnectionArgs {
     pub endpoint: Option<String>,
 
     /// Braze instance, e.g. US-03 or EU-01 (overrides BRAZE_REST_ENDPOINT).
-    #[arg(long)]
+    #[arg(long, value_parser = Unechoed(parse_instance))]
     pub instance: Option<Instance>,
 
     /// Attempts per request in all, 1 to 100 (1 turns retries off) [default: 4].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = Unechoed(parse_attempts))]
     pub max_attempts: Option<u32>,
 
     /// Leave this many requests of each rate-limit window to the workspace's other
     /// integrations: once Braze says no more than N remain, wait for the window's reset.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = Unechoed(parse_reserve))]
     pub reserve: Option<u64>,
 
     /// Spend at most this fraction (0 < F ≤ 1) of each rate-limit window, paced evenly.
-    #[arg(long, value_name = "F", value_parser = parse_share)]
+    #[arg(long, value_name = "F", value_parser = Unechoed(parse_share))]
     pub budget_share: Option<f64>,
 }
 
@@ -246,12 +246,63 @@ fn parse_ending_at(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, 
         .ok_or_else(|| "it is not a date: give ISO 8601, e.g. 2024-07-25 or 2024-07-25T23:59:59-05:00".into())
 }
 
+/// A value parser for a connection flag, whose value may be a secret pasted in the wrong place
+/// (an API key given as `--instance`): a value it refuses is not repeated, as clap's own
+/// "invalid value '…'" would. The parser's reason says what was expected; it shows the value
+/// only when it is harmless (as [`Instance`]'s does for a short word).
+#[derive(Clone)]
+struct Unechoed<T>(fn(&str) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Unechoed<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let flag = arg
+            .and_then(|a| a.get_long())
+            .map_or("a flag".to_owned(), |l| format!("--{l}"));
+        let parsed = match value.to_str() {
+            Some(text) => (self.0)(text),
+            None => Err("it is not UTF-8 text".to_owned()),
+        };
+        parsed.map_err(|reason| {
+            let message = format!("invalid value for {flag}: {reason}\n");
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, message).with_cmd(cmd)
+        })
+    }
+}
+
+fn parse_instance(text: &str) -> Result<Instance, String> {
+    text.parse().map_err(|e: braze_segments::UnknownInstance| e.to_string())
+}
+
+fn parse_attempts(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|n| (1..=100).contains(n))
+        .ok_or_else(|| "give a whole number of attempts from 1 to 100".to_owned())
+}
+
+fn parse_reserve(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| "give a whole number of requests, e.g. 100".to_owned())
+}
+
 fn parse_share(text: &str) -> Result<f64, String> {
-    let share: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    let share: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "it is not a number: give a fraction 0 < F ≤ 1, e.g. 0.25".to_owned())?;
     braze_segments::RateBudget::use_all()
         .share(share)
         .map(|_| share)
-        .map_err(|_| format!("{text} is not a fraction: give 0 < F ≤ 1, e.g. 0.25"))
+        .map_err(|_| "it is not a fraction: give 0 < F ≤ 1, e.g. 0.25".to_owned())
 }
 
 /// `--sort`: the SDK's own directions (one list of them, `SortDirection::ALL`).

@@ -2,7 +2,8 @@
 //!
 //! Rust's runtime, before `main`, opens `/dev/null` on a standard descriptor that is closed, so
 //! every later write to stdout succeeds and is lost: `users --out -` and `export --out -` would
-//! report their records "written to stdout" when they went nowhere. On Linux, a function the loader runs before the
+//! report their records "written to stdout", and `list`, `details` and `data-series` succeed,
+//! when the results went nowhere. On Linux, a function the loader runs before the
 //! runtime starts (an ELF constructor) looks at the descriptor first. Elsewhere this says
 //! `false`, and a closed stdout goes unnoticed as before.
 

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 pub use sidecar::Workspace;
 
-use crate::term::{note, shown, write_failure};
+use crate::term::{brief, note, record_line, write_failure, Notation};
 use crate::Failure;
 use records::{csv_fields, csv_header, csv_row, jsonl_line};
 use sidecar::{Found, Sidecar};
@@ -78,18 +78,37 @@ pub(crate) fn is_stdout(out: &Path) -> bool {
         .any(|name| out == Path::new(name))
 }
 
-/// Where the records go.
+/// Where the records go: a file, or stdout (escaped in `terminal`'s notation when a terminal).
 enum Sink {
     File(File),
-    Stdout,
+    Stdout { terminal: Option<Notation> },
 }
 
 impl Sink {
-    /// Writes one whole record; a reader of stdout that left ends the export quietly.
+    /// Stdout, for records in `format`.
+    fn stdout(format: ExportFormat) -> Sink {
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout()).then_some(match format {
+            ExportFormat::Jsonl => Notation::Json,
+            ExportFormat::Csv => Notation::Rust,
+        });
+        Sink::Stdout { terminal }
+    }
+
+    /// Writes one whole record; a reader of stdout that left ends the export quietly. A
+    /// terminal gets the record with what a terminal would act on escaped.
     fn write(&mut self, out: &Path, bytes: &[u8]) -> Result<(), Failure> {
         match self {
             Sink::File(file) => write_record(file, bytes).map_err(|e| io_failure(out, "write", e)),
-            Sink::Stdout => {
+            Sink::Stdout { terminal } => {
+                let escaped;
+                let bytes = match terminal {
+                    Some(notation) => {
+                        // Our records are UTF-8 (serde_json's and the csv crate's output of strings).
+                        escaped = record_line(&String::from_utf8_lossy(bytes), *notation).into_owned();
+                        escaped.as_bytes()
+                    }
+                    None => bytes,
+                };
                 let mut stdout = std::io::stdout().lock();
                 stdout
                     .write_all(bytes)
@@ -192,13 +211,13 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         elapsed.as_secs_f64()
     );
     for id in &gone {
-        note!("  gone (archived during the export): {}", shown(id));
+        note!("  gone (archived during the export): {}", brief(id));
     }
     for (id, error) in &failed {
-        note!("  failed: {}: {}", shown(id), shown(error));
+        note!("  failed: {}: {}", brief(id), brief(error));
     }
     if let Some(error) = &listing_failed {
-        note!("  listing failed, the export is incomplete: {}", shown(error));
+        note!("  listing failed, the export is incomplete: {}", brief(error));
     }
     let again = if to_stdout {
         "run the export again"
@@ -262,7 +281,7 @@ pub fn check(args: &ExportArgs<'_>) -> Result<(), Failure> {
 fn open_stdout(args: &ExportArgs<'_>) -> Result<Opened, Failure> {
     check(args)?;
     let format = args.format.unwrap_or(ExportFormat::Jsonl);
-    let mut file = Sink::Stdout;
+    let mut file = Sink::stdout(format);
     if format == ExportFormat::Csv {
         file.write(args.out, &csv_header())?;
     }

@@ -98,6 +98,7 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
     if let Command::Users { args, .. } = &command {
         users::check(args)?;
     }
+    check_stdout(&command)?;
     let connect::Connected {
         client,
         workspace,
@@ -128,6 +129,27 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
         Command::Users { args, .. } => users::run(&client, &args).await,
         Command::MockServer(_) => unreachable!("handled above"),
     }
+}
+
+/// Refuses, before anything is sent, to run a command whose results go to stdout when stdout
+/// is closed (`>&-`): they would be lost (`export --out -` and `users --out -` check their own).
+fn check_stdout(command: &Command) -> Result<(), Failure> {
+    let name = match command {
+        Command::Details { .. } => "details",
+        Command::List { .. } => "list",
+        Command::DataSeries { .. } => "data-series",
+        Command::Export { .. } | Command::Users { .. } | Command::MockServer(_) => return Ok(()),
+    };
+    if !closed_stdout::closed_at_start() {
+        return Ok(());
+    }
+    Err(Failure {
+        code: 1,
+        message: format!(
+            "{name} writes its results to stdout, but stdout is closed: nothing could be shown; \
+             run it without closing stdout (>&-), or redirect stdout to a file"
+        ),
+    })
 }
 
 fn export_args(

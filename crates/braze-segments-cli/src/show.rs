@@ -1,25 +1,25 @@
 //! `details`, `list` and `data-series`: one segment, every segment, a segment's size over time.
-//! Server text in the readable outputs goes through [`shown`]; JSON outputs are exact.
+//! Server text in the readable outputs goes through [`shown`]; JSON outputs are exact, but for
+//! a terminal, where what a terminal would act on is escaped in JSON's notation ([`json_text`]).
 
 use braze_segments::{Client, DataPoint, SegmentDetails, SegmentSummary, SortDirection, Timestamp};
 use futures::StreamExt as _;
 
 use crate::args::{DetailsFormat, ListFormat, SeriesFormat};
-use crate::term::{emit, note, shown, write_failure};
+use crate::term::{emit, json_text, note, shown, write_failure, Notation};
 use crate::Failure;
 
 pub async fn details(client: &Client, segment_id: &str, output: DetailsFormat) -> Result<(), Failure> {
     let response = client.segment_details_with_meta(segment_id).await?;
     match output {
-        DetailsFormat::Json => {
-            let line = serde_json::to_string(&response.value).map_err(|e| Failure {
-                code: 1,
-                message: format!("cannot write JSON: {e}"),
-            })?;
-            emit(&format!("{line}\n"))
-        }
+        DetailsFormat::Json => emit(&format!("{}\n", json_text(&response.value, stdout_is_terminal()))),
         DetailsFormat::Text => emit(&details_text(segment_id, &response.value, &response.rate_limit)),
     }
+}
+
+/// Whether the data goes to a terminal, which gets escapes (a file or a pipe gets it exact).
+fn stdout_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
 }
 
 /// A timestamp for people: RFC 3339 when it could be read, Braze's text otherwise.
@@ -52,7 +52,8 @@ fn details_text(segment_id: &str, d: &SegmentDetails, rate_limit: &braze_segment
     out.push_str(&format!("  created:          {}\n", time_text(d.created_at.as_ref())));
     out.push_str(&format!("  updated:          {}\n", time_text(d.updated_at.as_ref())));
     for (key, value) in &d.extra {
-        // A JSON value's text escapes its control characters; the key is shown like any text.
+        // A JSON value, as JSON escapes what a terminal acts on; the key is shown like any text.
+        let value = crate::term::escape::escaped(&value.to_string(), Notation::Json).into_owned();
         out.push_str(&format!("  {}: {value}\n", shown(key)));
     }
     let remaining = match (rate_limit.remaining, rate_limit.limit) {
@@ -72,6 +73,7 @@ pub async fn list(client: &Client, sort: SortDirection, output: ListFormat) -> R
     use std::io::Write as _;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let terminal = stdout_is_terminal();
     let mut segments = std::pin::pin!(client.segments(sort));
     let mut count = 0u64;
     if output == ListFormat::Json {
@@ -84,10 +86,10 @@ pub async fn list(client: &Client, sort: SortDirection, output: ListFormat) -> R
         let segment = segment?;
         match output {
             ListFormat::Table => writeln!(out, "{}", list_row(&segment)),
-            ListFormat::Jsonl => writeln!(out, "{}", serde_json::to_string(&segment).expect("serializes")),
+            ListFormat::Jsonl => writeln!(out, "{}", json_text(&segment, terminal)),
             ListFormat::Json => {
                 let sep = if count == 0 { "" } else { "," };
-                write!(out, "{sep}{}", serde_json::to_string(&segment).expect("serializes"))
+                write!(out, "{sep}{}", json_text(&segment, terminal))
             }
         }
         .map_err(write_failure)?;
@@ -124,7 +126,7 @@ pub async fn data_series(
 ) -> Result<(), Failure> {
     let points = client.segment_data_series(segment_id, days, ending_at).await?;
     match output {
-        SeriesFormat::Json => emit(&format!("{}\n", serde_json::to_string(&points).expect("serializes"))),
+        SeriesFormat::Json => emit(&format!("{}\n", json_text(&points, stdout_is_terminal()))),
         SeriesFormat::Text => emit(&series_text(&points)),
     }
 }

@@ -12,7 +12,7 @@
 //!   half-writes the file ([`output`]).
 //! - JSONL holds each user as Braze sent it; CSV holds the requested top-level fields, in the
 //!   order given, objects and arrays as JSON text, every cell neutralised ([`rows`]); on a
-//!   terminal, both escape what a terminal would act on ([`escape`]).
+//!   terminal, both escape what a terminal would act on ([`crate::term::escape`]).
 //! - Ctrl-C, SIGTERM or SIGHUP while the export is started, waited for or downloaded cancels it
 //!   at Braze (best effort), as does a start whose answer cannot be read and a wait or download
 //!   that gives up; a signal at any time removes the temporary files and ends with exit code
@@ -20,7 +20,6 @@
 //! - An archive that cannot be kept (its path appeared meanwhile) is said at once; the users
 //!   are still written, and the exit code is 1.
 
-mod escape;
 mod output;
 mod paths;
 mod progress;

@@ -3,7 +3,7 @@
 //! an output dropped unfinished (a failure, a signal) removes its temporary file. An `--out`
 //! that is a symbolic link is written through: the temporary file is made beside the link's
 //! target and replaces the target; the link stays. Stdout on a terminal gets escaped values
-//! ([`super::escape`]).
+//! ([`crate::term::escape`]).
 
 use std::fs::File;
 use std::io::{self, IsTerminal as _, Write};

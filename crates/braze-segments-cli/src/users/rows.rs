@@ -5,15 +5,15 @@
 //! top-level value: a string as it is, a number or a boolean as its JSON text, an object or an
 //! array as compact JSON text, and empty when the field is missing or `null`. Every cell is
 //! neutralised ([`crate::csv_cell`]) and quoted by the csv crate as needed. Rows for a terminal
-//! escape what a terminal would act on ([`super::escape`]).
+//! escape what a terminal would act on ([`crate::term::escape`]).
 
 use std::io::{self, Write};
 
 use braze_segments::UserRecord;
 use serde_json::Value;
 
-use super::escape::{terminal_cell, terminal_json};
 use crate::csv_cell::neutralised;
+use crate::term::{shown, terminal_json};
 use crate::users::UsersFormat;
 
 /// Writes users in one format to `W`, buffered.
@@ -105,7 +105,7 @@ pub fn cell(value: Option<Value>) -> String {
 /// `cell` as written: escaped for a terminal when `terminal`, else verbatim.
 fn shown_cell(cell: String, terminal: bool) -> String {
     if terminal {
-        terminal_cell(cell)
+        shown(&cell).into_owned()
     } else {
         cell
     }

@@ -1,6 +1,8 @@
 //! Shared by the CLI's tests: a stand-in server running in the test process.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod pty;
+
 use assert_cmd::Command;
 use braze_segments_mock_server::{MockBraze, MockConfig};
 
