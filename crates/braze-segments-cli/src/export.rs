@@ -155,7 +155,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
     let started = Instant::now();
     let mut progress = progress::Progress::new();
     let mut written = 0u64;
-    let (mut failed, mut gone) = (Vec::new(), Vec::new());
+    let (mut failed, mut gone, mut undetermined) = (Vec::new(), Vec::new(), Vec::new());
     let mut listing_failed = None;
     // A tick keeps the progress moving while no record arrives (a wait for Braze's budget).
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
@@ -167,7 +167,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
                 None => break,
             },
             _ = tick.tick() => {
-                let (done, to_fetch) = progress_counts(written, failed.len(), gone.len(), stream.listed(), stream.skipped());
+                let (done, to_fetch) = progress_counts(written, failed.len() + undetermined.len(), gone.len(), stream.listed(), stream.skipped());
                 progress.update(done, to_fetch, started, client.budget_wait());
                 continue;
             }
@@ -185,15 +185,22 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
                 written += 1;
             }
             Err(e) => {
-                let is_gone = e.is_gone();
+                let (is_gone, is_undetermined) = (e.is_gone(), e.is_undetermined());
                 match e.segment {
                     Some(segment) if is_gone => gone.push(segment.id),
+                    Some(segment) if is_undetermined => undetermined.push((segment.id, e.error.to_string())),
                     Some(segment) => failed.push((segment.id, e.error.to_string())),
                     None => listing_failed = Some(e.error.to_string()),
                 }
             }
         }
-        let (done, to_fetch) = progress_counts(written, failed.len(), gone.len(), stream.listed(), stream.skipped());
+        let (done, to_fetch) = progress_counts(
+            written,
+            failed.len() + undetermined.len(),
+            gone.len(),
+            stream.listed(),
+            stream.skipped(),
+        );
         progress.update(done, to_fetch, started, client.budget_wait());
     }
     progress.finish();
@@ -204,6 +211,11 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         String::new()
     } else {
         format!(", {} gone (archived during the export)", gone.len())
+    };
+    let gone_count = if undetermined.is_empty() {
+        gone_count
+    } else {
+        format!("{gone_count}, {} undetermined (maybe archived)", undetermined.len())
     };
     note!(
         "export: {written} written, {already} skipped (already in {out_name}){gone_count}, {} failed in {:.1}s ({rate:.0} segments/s)",
@@ -224,6 +236,30 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
     } else {
         "run it again with --resume"
     };
+    for (id, error) in &undetermined {
+        note!("  could not tell whether archived: {}: {}", brief(id), brief(error));
+    }
+    if !undetermined.is_empty() {
+        note!(
+            "warning: Braze answered {} segment(s) as unknown and no later listing could tell whether they \
+             were archived (the list kept changing): {again} to fetch any that still exist",
+            undetermined.len()
+        );
+    }
+    let without_id = stream.without_id();
+    if !without_id.is_empty() {
+        note!(
+            "warning: {} listed segment(s) have no usable id (missing or blank) and cannot be exported:",
+            without_id.len()
+        );
+        for s in without_id {
+            note!(
+                "  without id: {} (id \"{}\")",
+                brief(s.name.as_deref().unwrap_or("—")),
+                brief(&s.id)
+            );
+        }
+    }
     if listing_failed.is_none() && !stream.listing_verified() {
         note!(
             "warning: the segment list changed during every listing pass, so a segment may be missing \

@@ -100,6 +100,20 @@ pub async fn list(client: &Client, sort: SortDirection, output: ListFormat) -> R
     }
     out.flush().map_err(write_failure)?;
     note!("{count} segment(s)");
+    let without_id = segments.without_id();
+    if !without_id.is_empty() {
+        note!(
+            "warning: {} more listed segment(s) have no usable id (missing or blank) and cannot be fetched:",
+            without_id.len()
+        );
+        for s in without_id {
+            note!(
+                "  without id: {} (id \"{}\")",
+                shown(s.name.as_deref().unwrap_or("—")),
+                shown(&s.id)
+            );
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,112 @@
+//! `list` and `export` never drop a listed segment silently, and never list forever: segments
+//! listed without a usable id are counted and named in a warning; pages that cycle end the
+//! listing as a failure.
+
+mod common;
+
+use assert_cmd::Command;
+use common::text;
+
+/// A Braze listing one segment with an id and two without a usable one; details all succeed.
+fn odd_ids() -> httpmock::MockServer {
+    let server = httpmock::MockServer::start();
+    server.mock(|when, then| {
+        when.path("/segments/list").query_param("page", "0");
+        then.status(200).json_body(serde_json::json!({
+            "message": "success",
+            "segments": [{"id": "", "name": "empty"}, {"id": "good-1", "name": "a"}, {"id": "  ", "name": "blank"}]
+        }));
+    });
+    server.mock(|when, then| {
+        when.path("/segments/list");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "segments": []}));
+    });
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "name": "fine"}));
+    });
+    server
+}
+
+fn cli(server: &httpmock::MockServer) -> Command {
+    let mut cmd = Command::cargo_bin("braze-segments").unwrap();
+    cmd.env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", server.base_url());
+    cmd
+}
+
+#[test]
+fn list_warns_of_segments_listed_without_a_usable_id() {
+    let server = odd_ids();
+    let out = cli(&server).args(["list"]).assert().code(0).get_output().clone();
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("1 segment(s)"), "{stderr}");
+    assert!(
+        stderr.contains("warning: 2 more listed segment(s) have no usable id"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("without id: empty (id \"\")"), "{stderr}");
+    assert!(stderr.contains("without id: blank (id \"  \")"), "{stderr}");
+}
+
+#[test]
+fn export_warns_of_segments_listed_without_a_usable_id() {
+    let server = odd_ids();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.jsonl");
+    let out = cli(&server)
+        .args(["export", "--out"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("export: 1 written"), "{stderr}");
+    assert!(
+        stderr.contains("warning: 2 listed segment(s) have no usable id (missing or blank) and cannot be exported"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("without id: empty (id \"\")"), "{stderr}");
+    assert_eq!(
+        stderr.matches("without id: ").count(),
+        2,
+        "once, not once a pass: {stderr}"
+    );
+}
+
+#[test]
+fn export_of_pages_that_cycle_ends_as_an_incomplete_listing() {
+    let server = httpmock::MockServer::start();
+    // Even pages list one 100 segments, odd pages another 100: a cycle of period 2.
+    let mut lists = Vec::new();
+    for (parity, digits) in [("even", "[02468]$"), ("odd", "[13579]$")] {
+        let page: Vec<_> = (0..100)
+            .map(|i| serde_json::json!({"id": format!("{parity}-{i}")}))
+            .collect();
+        lists.push(server.mock(|when, then| {
+            when.path("/segments/list").query_param_matches("^page$", digits);
+            then.status(200)
+                .json_body(serde_json::json!({"message": "success", "segments": page}));
+        }));
+    }
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "name": "fine"}));
+    });
+    let out = cli(&server)
+        .args(["export", "--out", "-"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("export: 200 written"), "{stderr}");
+    assert!(stderr.contains("listing failed, the export is incomplete"), "{stderr}");
+    assert!(stderr.contains("pagination is not advancing"), "{stderr}");
+    assert_eq!((lists[0].calls(), lists[1].calls()), (2, 1), "pages 0, 1 and 2");
+}
