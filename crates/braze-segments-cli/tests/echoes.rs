@@ -75,3 +75,28 @@ fn a_huge_segment_id_is_shown_cut_with_its_length_said() {
     assert!(failed.contains("… (100004 characters in all)"), "{failed}");
     assert!(stderr.len() < 4_000, "{} bytes of stderr", stderr.len());
 }
+
+#[test]
+fn a_huge_object_prefix_is_shown_cut_with_its_length_said() {
+    let prefix = format!("p{}", "y".repeat(100_000));
+    let server = httpmock::MockServer::start();
+    server.mock(|when, then| {
+        when.path("/users/export/segment");
+        // No link: the files go to the workspace's own bucket, under the prefix Braze names.
+        then.status(201)
+            .json_body(serde_json::json!({"message": "success", "object_prefix": prefix}));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (_, stderr) = bare()
+        .env("BRAZE_REST_ENDPOINT", server.base_url())
+        .args(["users", "seg-1", "--fields", "external_id", "--out"])
+        .arg(dir.path().join("users.jsonl"))
+        .run_expecting(0);
+    assert!(stderr.contains("pyyy"), "{}", &stderr[..stderr.len().min(2000)]);
+    assert!(
+        stderr.contains("… (100001 characters in all)"),
+        "{}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    assert!(stderr.len() < 4_000, "{} bytes of stderr", stderr.len());
+}

@@ -13,7 +13,7 @@ use super::read::{self, Stopped};
 use super::report::{download_failed, incomplete, start_failed, stopped, stopped_failure, summary};
 use super::signals::interrupt;
 use super::{check, UsersArgs};
-use crate::term::{note, shown};
+use crate::term::{brief, note, shown};
 use crate::Failure;
 
 /// The first and the longest interval between polls of the export's link.
@@ -45,7 +45,7 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
             return Err(stopped(client, segment_id, output, stop).await);
         }
     };
-    let prefix = job.object_prefix().map(|p| shown(p).into_owned());
+    let prefix = job.object_prefix().map(|p| brief(p).into_owned());
     let prefix = prefix.as_deref().unwrap_or("(none given)");
     if job.goes_to_own_bucket() {
         progress.finish();
