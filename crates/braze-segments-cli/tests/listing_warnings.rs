@@ -110,3 +110,89 @@ fn export_of_pages_that_cycle_ends_as_an_incomplete_listing() {
     assert!(stderr.contains("pagination is not advancing"), "{stderr}");
     assert_eq!((lists[0].calls(), lists[1].calls()), (2, 1), "pages 0, 1 and 2");
 }
+
+/// A Braze whose list changes during every pass: each request for page 0 creates a segment
+/// `new-N` after 150 others, and the details call of a `new-` segment archives it (answered
+/// 400). Served from a thread, one connection at a time.
+fn churning_braze() -> String {
+    use std::io::Write as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut listed: Vec<String> = (0..150).map(|i| format!("seg-{i:03}")).collect();
+        let mut passes = 0;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let head = common::read_request_head(&mut stream);
+            let target = head.split(' ').nth(1).unwrap_or("/").to_owned();
+            let param = |name: &str| {
+                target
+                    .split(['?', '&'])
+                    .find_map(|p| p.strip_prefix(name))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let (status, body) = if target.starts_with("/segments/list") {
+                let page: usize = param("page=").parse().unwrap_or(0);
+                if page == 0 {
+                    passes += 1;
+                    listed.push(format!("new-{passes}"));
+                }
+                let segments: Vec<_> = listed
+                    .iter()
+                    .skip(page * 100)
+                    .take(100)
+                    .map(|id| serde_json::json!({"id": id}))
+                    .collect();
+                (200, serde_json::json!({"message": "success", "segments": segments}))
+            } else {
+                let id = param("segment_id=");
+                if id.starts_with("new-") || !listed.contains(&id) {
+                    listed.retain(|l| *l != id);
+                    (
+                        400,
+                        serde_json::json!({"message": "segment_id must be a string of the Segment api identifier"}),
+                    )
+                } else {
+                    (200, serde_json::json!({"message": "success", "name": id}))
+                }
+            };
+            let body = body.to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn export_lists_a_segment_no_later_listing_could_judge_apart_and_exits_0() {
+    let url = churning_braze();
+    let out = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", url)
+        .args(["export", "--out", "-", "--concurrency", "1"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("export: 150 written, 0 skipped (already in stdout), 4 gone (archived during the export), 1 undetermined (maybe archived), 0 failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("could not tell whether archived: new-5: Braze answered 400"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: Braze answered 1 segment(s) as unknown"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("failed:"), "{stderr}");
+}
