@@ -45,7 +45,7 @@ fn twice(ids: &mut HashSet<String>, id: String) -> Option<String> {
     if ids.contains(&id) {
         return Some(format!(
             "holds segment {} a second time (another writer?)",
-            crate::term::shown(&id)
+            crate::term::brief(&id)
         ));
     }
     ids.insert(id);
@@ -270,17 +270,30 @@ mod tests {
 
     #[test]
     fn whole_csv_rows_are_read_and_any_cut_of_the_last_is_dropped() {
-        let file = csv(&[ROW, b"'-2,,,,,,,,\n", ROW.to_vec().as_slice()]);
+        let last = [b"id-3", &ROW[4..]].concat();
+        let file = csv(&[ROW, b"'-2,,,,,,,,\n", &last]);
         let whole = scan(&file[..], ExportFormat::Csv).unwrap();
         assert_eq!(whole.keep, file.len() as u64);
         let ids: HashSet<String> = ["id-1", "-2"].map(String::from).into();
-        assert_eq!(whole.ids, ids);
-        let last_start = file.len() - ROW.len();
+        assert_eq!(whole.ids, ["id-1", "-2", "id-3"].map(String::from).into());
+        let last_start = file.len() - last.len();
         for cut in last_start..file.len() {
             let torn = scan(&file[..cut], ExportFormat::Csv).unwrap();
             assert_eq!(torn.keep, last_start as u64, "cut at {cut}");
             assert_eq!(torn.ids, ids);
         }
+    }
+
+    #[test]
+    fn a_segment_held_twice_is_refused_with_its_line_or_row() {
+        let twice = csv(&[ROW, b"'-2,,,,,,,,\n", ROW]);
+        let why = scan(&twice[..], ExportFormat::Csv).unwrap_err();
+        assert_eq!(why, "row 3 holds segment id-1 a second time (another writer?)");
+        let line = br#"{"summary":{"id":"s-1"},"details":{"message":"success","name":"a"}}"#;
+        let other = br#"{"summary":{"id":"s-2"},"details":{"message":"success","name":"b"}}"#;
+        let jsonl = [&line[..], b"\n", other, b"\n", line, b"\n"].concat();
+        let why = scan(&jsonl[..], ExportFormat::Jsonl).unwrap_err();
+        assert_eq!(why, "line 3 holds segment s-1 a second time (another writer?)");
     }
 
     #[test]
