@@ -107,3 +107,59 @@ fn minus_v_shows_one_line_per_call_and_no_attempts() {
         "one details call and three pages"
     );
 }
+
+/// A loopback server that answers every request with a 400 echoing the request's
+/// `Authorization` line (in `message` and in `errors`), then a 302 whose `Location` holds
+/// user info, a signed query and a fragment.
+fn echoing_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { return };
+            let head = common::read_request_head(&mut stream);
+            let auth = head
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("authorization"))
+                .unwrap_or_default()
+                .to_owned();
+            let response = if n == 0 {
+                let body = format!(r#"{{"message":"key was {auth}","errors":["{auth}"]}}"#);
+                format!(
+                    "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            } else {
+                "HTTP/1.1 302 Found\r\nlocation: http://user:PASSWORD@evil.example/?X-Amz-Signature=SIGSECRET#frag\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned()
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn a_server_echoing_the_key_or_a_signed_location_leaves_no_secret_in_the_logs() {
+    let url = echoing_server();
+    for (expected, args) in [
+        ("Braze answered 400", ["-vv", "details", README_ID]),
+        ("Braze answered 302", ["-vv", "details", README_ID]),
+    ] {
+        let (_, stderr) = Command::cargo_bin("braze-segments")
+            .unwrap()
+            .env_clear()
+            .env("BRAZE_API_KEY", KEY)
+            .env("BRAZE_REST_ENDPOINT", &url)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .run_expecting(1);
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(
+            stderr.contains("attempt failed"),
+            "the -vv trace logs the error: {stderr}"
+        );
+        for secret in [KEY, "PASSWORD", "SIGSECRET", "#frag"] {
+            assert!(!stderr.contains(secret), "{secret} leaked into the logs:\n{stderr}");
+        }
+    }
+}

@@ -140,7 +140,7 @@ impl Client {
                         }
                         let error = Error::Api {
                             status,
-                            message: crate::error::bounded(message),
+                            message: self.redactor().text(message, crate::error::MAX_TEXT_CHARS),
                             errors: Vec::new(),
                             rate_limit: meta.rate_limit,
                         };

@@ -6,13 +6,16 @@ use std::time::Instant;
 use braze_segments_api::types as api;
 use serde::de::DeserializeOwned;
 
-use crate::error::{bounded, cut, snippet};
+use crate::error::MAX_TEXT_CHARS;
+use crate::redact::Redactor;
 use crate::retry::{GiveUp, Outcome};
 use crate::transport::{is_length_limit, AttemptMeta};
 use crate::{Client, Error};
 
 const SNIPPET_BYTES: usize = 200;
 const MAX_PATH_CHARS: usize = 200;
+/// The most of a `Location` an error shows.
+const MAX_LOCATION_CHARS: usize = 200;
 
 impl Client {
     /// Turns the generated client's error into the SDK's, and says how the retry loop should
@@ -32,21 +35,26 @@ impl Client {
         };
         let limit = self.shared.transport.body_limit;
         let too_large = |status: u16| (Error::BodyTooLarge { status, limit }, Outcome::Permanent);
+        // Every text below that a server sent goes through it: no key, no link secrets, bounded.
+        let redactor = self.redactor();
         match error {
             E::ErrorResponse(value) => {
                 let status = value.status().as_u16();
-                let error = Error::from_braze_error(status, value.into_inner(), meta.rate_limit);
+                let error = Error::api(status, value.into_inner(), meta.rate_limit, &redactor);
                 (error, status_outcome(status))
             }
             E::InvalidResponsePayload(..) if meta.body_over_limit => too_large(status),
             E::InvalidResponsePayload(bytes, json_error) => {
                 if (200..300).contains(&status) {
-                    (decode_error::<T>(status, &bytes, json_error), Outcome::Permanent)
+                    (
+                        decode_error::<T>(status, &bytes, json_error, &redactor),
+                        Outcome::Permanent,
+                    )
                 } else {
                     // An error status whose body is not Braze's JSON (a proxy's HTML page, nothing).
                     let error = Error::Api {
                         status,
-                        message: body_message(&bytes),
+                        message: body_message(&bytes, &redactor),
                         errors: Vec::new(),
                         rate_limit: meta.rate_limit,
                     };
@@ -66,12 +74,13 @@ impl Client {
                 }
                 let body = body.unwrap_or_default();
                 let message = match (status, location) {
-                    (300..=399, Some(location)) => {
-                        format!("redirect to {location} not followed (it leaves the configured endpoint)")
-                    }
+                    (300..=399, Some(location)) => format!(
+                        "redirect to {} not followed (it leaves the configured endpoint)",
+                        redactor.text(location, MAX_LOCATION_CHARS)
+                    ),
                     _ => serde_json::from_slice::<api::BrazeError>(&body)
-                        .map(|b| bounded(b.message))
-                        .unwrap_or_else(|_| body_message(&body)),
+                        .map(|b| redactor.text(b.message, MAX_TEXT_CHARS))
+                        .unwrap_or_else(|_| body_message(&body, &redactor)),
                 };
                 let error = Error::Api {
                     status,
@@ -85,12 +94,12 @@ impl Client {
                 if meta.body_over_limit || is_length_limit(&e) {
                     too_large(status)
                 } else {
-                    (transport_error(e, started, attempts), Outcome::Transport)
+                    (transport_error(e, started, attempts, &redactor), Outcome::Transport)
                 }
             }
             E::CommunicationError(e) => {
                 let permanent = e.is_builder() || e.is_redirect();
-                let error = transport_error(e, started, attempts);
+                let error = transport_error(e, started, attempts, &redactor);
                 // A certificate that cannot be trusted now will not be trusted in a second.
                 let permanent = permanent || matches!(error, Error::Tls { .. });
                 (
@@ -105,8 +114,8 @@ impl Client {
             E::InvalidRequest(reason) => (Error::invalid("request", reason), Outcome::Permanent),
             other => (
                 Error::Transport {
-                    message: other.to_string(),
-                    source: other.to_string().into(),
+                    message: redactor.text(other.to_string(), MAX_TEXT_CHARS),
+                    source: redactor.text(other.to_string(), MAX_TEXT_CHARS).into(),
                 },
                 Outcome::Permanent,
             ),
@@ -145,7 +154,7 @@ pub(crate) fn finish(error: Error, reason: GiveUp, meta: &AttemptMeta, started: 
     }
 }
 
-fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error {
+fn transport_error(e: reqwest::Error, started: Instant, attempts: u32, redactor: &Redactor) -> Error {
     if e.is_timeout() {
         return Error::Timeout {
             elapsed: started.elapsed(),
@@ -167,36 +176,44 @@ fn transport_error(e: reqwest::Error, started: Instant, attempts: u32) -> Error 
     } else {
         "the request failed".to_owned()
     };
-    // reqwest's message names the URL, which never holds the key (it travels in a header).
+    // reqwest's message names the URL (the request's, or a redirect's within the endpoint's
+    // origin, which the server chose): shown without its query, and without the key.
     Error::Transport {
-        message: format!("{message}: {e}"),
-        source: Box::new(e),
+        message: redactor.text(format!("{message}: {e}"), MAX_TEXT_CHARS),
+        // The URL is said (cleaned) above; the cause, shown too, goes without it.
+        source: Box::new(e.without_url()),
     }
 }
 
 /// Re-decodes a body that failed, to name the JSON path that failed.
-fn decode_error<T: DeserializeOwned>(status: u16, bytes: &[u8], fallback: serde_json::Error) -> Error {
+fn decode_error<T: DeserializeOwned>(
+    status: u16,
+    bytes: &[u8],
+    fallback: serde_json::Error,
+    redactor: &Redactor,
+) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
+    // serde's message quotes the value it refused, and the path names the body's keys.
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => (
-            cut(e.path().to_string(), MAX_PATH_CHARS),
-            bounded(e.into_inner().to_string()),
+            redactor.text(e.path().to_string(), MAX_PATH_CHARS),
+            redactor.text(e.into_inner().to_string(), MAX_TEXT_CHARS),
         ),
-        Ok(_) => (".".to_owned(), bounded(fallback.to_string())),
+        Ok(_) => (".".to_owned(), redactor.text(fallback.to_string(), MAX_TEXT_CHARS)),
     };
     Error::Decode {
         status,
         path,
         message,
-        snippet: snippet(bytes, SNIPPET_BYTES),
+        snippet: redactor.body(bytes, SNIPPET_BYTES),
     }
 }
 
 /// A readable message for an error body that is not Braze's JSON.
-fn body_message(body: &[u8]) -> String {
+fn body_message(body: &[u8], redactor: &Redactor) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
         "(empty body)".to_owned()
     } else {
-        format!("(not Braze's JSON) {}", snippet(body, SNIPPET_BYTES))
+        format!("(not Braze's JSON) {}", redactor.body(body, SNIPPET_BYTES))
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::redact::Redactor;
 use crate::RateLimit;
 
 /// Everything a call can fail with. Matching is future-proof: new variants may be added, and
@@ -167,14 +168,25 @@ impl Error {
         }
     }
 
-    /// Braze's error body, answered with `status`, as an [`Error::Api`] (texts bounded). Public
-    /// for `cargo xtask check`, which runs the spec's error examples through it.
+    /// Braze's error body, answered with `status`, as an [`Error::Api`] (texts bounded, links
+    /// without their secrets). Public for `cargo xtask check`, which runs the spec's error
+    /// examples through it.
     #[doc(hidden)]
     pub fn from_braze_error(status: u16, body: braze_segments_api::types::BrazeError, rate_limit: RateLimit) -> Self {
+        Self::api(status, body, rate_limit, &Redactor::generic())
+    }
+
+    /// Braze's error body as an [`Error::Api`], its texts through `redactor` (which knows the key).
+    pub(crate) fn api(
+        status: u16,
+        body: braze_segments_api::types::BrazeError,
+        rate_limit: RateLimit,
+        redactor: &Redactor,
+    ) -> Self {
         Error::Api {
             status,
-            message: bounded(body.message),
-            errors: ErrorDetail::bounded_list(body.errors.unwrap_or_default()),
+            message: redactor.text(body.message, MAX_TEXT_CHARS),
+            errors: ErrorDetail::bounded_list(body.errors.unwrap_or_default(), redactor),
             rate_limit,
         }
     }
@@ -272,21 +284,26 @@ impl fmt::Display for ErrorDetail {
 
 impl ErrorDetail {
     /// Braze's `errors`, bounded: at most [`MAX_DETAILS`] items, each at most
-    /// [`MAX_TEXT_CHARS`] characters (an object too large becomes its cut JSON text).
-    pub(crate) fn bounded_list(details: Vec<braze_segments_api::types::BrazeErrorDetail>) -> Vec<Self> {
+    /// [`MAX_TEXT_CHARS`] characters, through `redactor` (an object too large, or holding a
+    /// secret, becomes its cleaned, cut JSON text).
+    pub(crate) fn bounded_list(
+        details: Vec<braze_segments_api::types::BrazeErrorDetail>,
+        redactor: &Redactor,
+    ) -> Vec<Self> {
         use braze_segments_api::types::BrazeErrorDetail as D;
         let count = details.len();
         let mut out: Vec<Self> = details
             .into_iter()
             .take(MAX_DETAILS)
             .map(|detail| match detail {
-                D::String(text) => ErrorDetail::Text(bounded(text)),
+                D::String(text) => ErrorDetail::Text(redactor.text(text, MAX_TEXT_CHARS)),
                 D::Object(map) => {
                     let text = serde_json::to_string(&map).unwrap_or_default();
-                    if text.chars().count() > MAX_TEXT_CHARS {
-                        ErrorDetail::Text(bounded(text))
-                    } else {
+                    let shown = redactor.text(text.clone(), MAX_TEXT_CHARS);
+                    if shown == text {
                         ErrorDetail::Object(map)
+                    } else {
+                        ErrorDetail::Text(shown)
                     }
                 }
             })
@@ -341,82 +358,9 @@ pub(crate) const MAX_TEXT_CHARS: usize = 1_000;
 /// The most items of Braze's `errors` an error keeps.
 pub(crate) const MAX_DETAILS: usize = 20;
 
-/// `text`, cut to [`MAX_TEXT_CHARS`] characters, without the secrets of its links.
-pub(crate) fn bounded(text: impl Into<String>) -> String {
-    cut(without_link_secrets(text.into()), MAX_TEXT_CHARS)
-}
-
-/// `text` with every link's query and fragment shown as `?…` and its user info left out: a
-/// pre-signed link's signature (`X-Amz-Signature=…`), a token or a password never reaches an
-/// error, a log or a terminal.
-pub(crate) fn without_link_secrets(text: String) -> String {
-    if !text.contains("://") {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find("://") {
-        let (head, tail) = rest.split_at(at + 3);
-        out.push_str(head);
-        // A link runs to white space, a quote, an angle bracket or a backslash (JSON's `\"`).
-        let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
-            .unwrap_or(tail.len());
-        let link = &tail[..end];
-        let authority_end = link.find(['/', '?', '#']).unwrap_or(link.len());
-        let link = match link[..authority_end].rfind('@') {
-            Some(user_info) => &link[user_info + 1..],
-            None => link,
-        };
-        match link.find(['?', '#']) {
-            Some(query) => {
-                out.push_str(&link[..query]);
-                out.push_str("?…");
-            }
-            None => out.push_str(link),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `text`, cut to `max` characters, with `…` where it was cut.
-pub(crate) fn cut(mut text: String, max: usize) -> String {
-    if let Some((at, _)) = text.char_indices().nth(max) {
-        text.truncate(at);
-        text.push('…');
-    }
-    text
-}
-
-/// The first bytes of a body, for error messages (lossy UTF-8, at most `max` bytes).
-pub(crate) fn snippet(body: &[u8], max: usize) -> String {
-    let cut = &body[..body.len().min(max)];
-    let mut text = without_link_secrets(String::from_utf8_lossy(cut).into_owned());
-    if body.len() > max {
-        text.push('…');
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_lose_their_secrets() {
-        let text = r#"{"object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?X-Amz-Date=1&X-Amz-Signature=SECRET"} see http://user:pw@host.example/x#frag and ftp://h/p?t=1"#;
-        let shown = without_link_secrets(text.to_owned());
-        assert_eq!(
-            shown,
-            r#"{"object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?…"} see http://host.example/x?… and ftp://h/p?…"#
-        );
-        assert_eq!(without_link_secrets("no link here".into()), "no link here");
-        assert_eq!(without_link_secrets("://?a".into()), "://?…");
-        assert!(!snippet(text.as_bytes(), 10_000).contains("SECRET"));
-        assert!(!bounded(text).contains("pw@"));
-    }
 
     #[test]
     fn api_errors_say_status_message_and_details() {
@@ -460,13 +404,5 @@ mod tests {
         let Error::Config(kind) = &endpoint else { unreachable!() };
         assert_eq!(kind.missing_variable(), None);
         assert!(matches!(kind, ConfigError::InvalidEndpoint { .. }));
-    }
-
-    #[test]
-    fn snippets_are_cut_on_bytes_and_lossy() {
-        assert_eq!(snippet(b"abc", 10), "abc");
-        assert_eq!(snippet(b"abcdef", 3), "abc…");
-        assert_eq!(snippet(&[0xff, b'a'], 10), "\u{fffd}a");
-        assert_eq!(snippet("é".as_bytes(), 1), "\u{fffd}…");
     }
 }

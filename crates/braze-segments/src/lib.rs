@@ -17,6 +17,7 @@ mod pacer;
 #[cfg(feature = "quota")]
 mod quota;
 mod rate_limit;
+mod redact;
 mod retry;
 mod time;
 mod tls;

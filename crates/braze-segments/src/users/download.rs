@@ -25,6 +25,8 @@ const MAX_RESUMES: u32 = 3;
 const MAX_UNANSWERED: u32 = 5;
 /// The most bytes of a refusal's body read, to classify it.
 const ERROR_BODY_BYTES: usize = 8 * 1024;
+/// The most of a refused link an error shows, in characters.
+const MAX_LINK_CHARS: usize = 300;
 /// Progress is reported at most once per this many bytes.
 const PROGRESS_STEP: u64 = 256 * 1024;
 
@@ -44,7 +46,7 @@ impl Client {
         mut progress: impl FnMut(DownloadProgress),
     ) -> Result<UsersArchive, DownloadError> {
         let link = job.download_url().ok_or(DownloadError::OwnBucket)?;
-        let link = self.check_link(link)?;
+        let link = self.check_link(link, None)?;
         let http = progenitor_client::ClientInfo::client(&self.shared.api);
         let started = Instant::now();
         let (first, longest) = options.poll_bounds();
@@ -136,24 +138,26 @@ impl Client {
         }
     }
 
-    /// The link parsed, if it is one the SDK follows.
-    fn check_link(&self, link: &str) -> Result<url::Url, DownloadError> {
-        let url = url::Url::parse(link.trim()).map_err(|_| DownloadError::UnsafeLink {
-            link: redacted(link),
-            reason: "it is not a URL",
-        })?;
+    /// The link parsed, if it is one the SDK follows. For a redirect, `requested` is the link
+    /// that answered with it (whose secrets a hostile host could put in the redirect's path).
+    fn check_link(&self, link: &str, requested: Option<&url::Url>) -> Result<url::Url, DownloadError> {
+        let unsafe_link = |link: &str, reason| {
+            let redactor = match requested {
+                Some(requested) => self.redactor().with_link(requested),
+                None => self.redactor(),
+            };
+            DownloadError::UnsafeLink {
+                link: redactor.text(redacted(link), MAX_LINK_CHARS),
+                reason,
+            }
+        };
+        let url = url::Url::parse(link.trim()).map_err(|_| unsafe_link(link, "it is not a URL"))?;
         let plain_allowed = self.endpoint().starts_with("http://");
         match url.scheme() {
             "https" => Ok(url),
             "http" if plain_allowed => Ok(url),
-            "http" => Err(DownloadError::UnsafeLink {
-                link: redacted(url.as_str()),
-                reason: "it is plain http (https is needed)",
-            }),
-            _ => Err(DownloadError::UnsafeLink {
-                link: redacted(url.as_str()),
-                reason: "it is not an http(s) URL",
-            }),
+            "http" => Err(unsafe_link(url.as_str(), "it is plain http (https is needed)")),
+            _ => Err(unsafe_link(url.as_str(), "it is not an http(s) URL")),
         }
     }
 
@@ -197,7 +201,7 @@ impl Client {
                         message: "a redirect without a usable Location".to_owned(),
                     }));
                 };
-                url = self.check_link(next.as_str()).map_err(Fetch::Fatal)?;
+                url = self.check_link(next.as_str(), Some(&url)).map_err(Fetch::Fatal)?;
                 continue;
             }
             let mut response = response;
@@ -208,7 +212,8 @@ impl Client {
                     _ => break,
                 }
             }
-            let answer = classify(status, &start);
+            // The host may echo the link it was asked for (its signature too) in its refusal.
+            let answer = classify(status, &start, &self.redactor().with_link(link).with_link(&url));
             return Ok((response, answer));
         }
         Err(Fetch::Fatal(DownloadError::Refused {

@@ -6,6 +6,13 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::redact::Redactor;
+
+/// The most of a refusal's message (or body) an error shows, in characters.
+const MAX_MESSAGE_CHARS: usize = 300;
+/// The most of a refusal's code an error shows, in characters.
+const MAX_CODE_CHARS: usize = 100;
+
 /// One answer of the storage host, classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Answer {
@@ -33,8 +40,9 @@ const BROKEN_LINK_CODES: [&str; 5] = [
     "InvalidRequest",
 ];
 
-/// What `status` with `body` (the start of it: an S3 XML error, or anything) means.
-pub(crate) fn classify(status: u16, body: &[u8]) -> Answer {
+/// What `status` with `body` (the start of it: an S3 XML error, or anything) means. A refusal's
+/// texts go through `redactor` (which knows the link: a host may echo it, signature and all).
+pub(crate) fn classify(status: u16, body: &[u8], redactor: &Redactor) -> Answer {
     let text = String::from_utf8_lossy(body);
     let code = xml_text(&text, "Code");
     let message = xml_text(&text, "Message");
@@ -50,18 +58,19 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Answer {
         410 => Answer::Expired,
         403 if says_expired => Answer::Expired,
         404 => Answer::NotReady,
-        403 if code.as_deref().is_some_and(|c| BROKEN_LINK_CODES.contains(&c)) => refused(code, message, &text),
+        403 if code.as_deref().is_some_and(|c| BROKEN_LINK_CODES.contains(&c)) => {
+            refused(code, message, &text, redactor)
+        }
         403 => Answer::NotReady,
         408 | 425 | 429 | 500..=599 => Answer::Transient,
-        _ => refused(code, message, &text),
+        _ => refused(code, message, &text, redactor),
     }
 }
 
-fn refused(code: Option<String>, message: Option<String>, text: &str) -> Answer {
-    let message = message.unwrap_or_else(|| crate::error::snippet(text.as_bytes(), 300));
+fn refused(code: Option<String>, message: Option<String>, text: &str, redactor: &Redactor) -> Answer {
     Answer::Refused {
-        code: code.map(|c| crate::error::cut(c, 100)),
-        message: crate::error::cut(message, 300),
+        code: code.map(|c| redactor.text(c, MAX_CODE_CHARS)),
+        message: redactor.text(message.as_deref().unwrap_or(text), MAX_MESSAGE_CHARS),
     }
 }
 
@@ -122,27 +131,34 @@ mod tests {
 
     #[test]
     fn answers_are_classified() {
-        assert_eq!(classify(200, b"PK"), Answer::Ready);
-        assert_eq!(classify(206, b""), Answer::Ready);
-        assert_eq!(classify(202, b""), Answer::NotReady);
-        assert_eq!(classify(204, b""), Answer::NotReady);
-        assert_eq!(classify(404, NO_SUCH_KEY.as_bytes()), Answer::NotReady);
-        assert_eq!(classify(404, b""), Answer::NotReady);
-        assert_eq!(classify(403, DENIED.as_bytes()), Answer::NotReady);
-        assert_eq!(classify(403, EXPIRED.as_bytes()), Answer::Expired);
-        assert_eq!(classify(410, b""), Answer::Expired);
-        assert_eq!(classify(307, b""), Answer::Redirect);
+        assert_eq!(classify(200, b"PK", &Redactor::generic()), Answer::Ready);
+        assert_eq!(classify(206, b"", &Redactor::generic()), Answer::Ready);
+        assert_eq!(classify(202, b"", &Redactor::generic()), Answer::NotReady);
+        assert_eq!(classify(204, b"", &Redactor::generic()), Answer::NotReady);
+        assert_eq!(
+            classify(404, NO_SUCH_KEY.as_bytes(), &Redactor::generic()),
+            Answer::NotReady
+        );
+        assert_eq!(classify(404, b"", &Redactor::generic()), Answer::NotReady);
+        assert_eq!(classify(403, DENIED.as_bytes(), &Redactor::generic()), Answer::NotReady);
+        assert_eq!(classify(403, EXPIRED.as_bytes(), &Redactor::generic()), Answer::Expired);
+        assert_eq!(classify(410, b"", &Redactor::generic()), Answer::Expired);
+        assert_eq!(classify(307, b"", &Redactor::generic()), Answer::Redirect);
         for status in [408, 429, 500, 502, 503, 504] {
-            assert_eq!(classify(status, b"<html>"), Answer::Transient, "{status}");
+            assert_eq!(
+                classify(status, b"<html>", &Redactor::generic()),
+                Answer::Transient,
+                "{status}"
+            );
         }
-        match classify(403, BAD_SIGNATURE.as_bytes()) {
+        match classify(403, BAD_SIGNATURE.as_bytes(), &Redactor::generic()) {
             Answer::Refused { code, message } => {
                 assert_eq!(code.as_deref(), Some("SignatureDoesNotMatch"));
                 assert!(message.starts_with("The request signature"), "{message}");
             }
             other => panic!("{other:?}"),
         }
-        match classify(400, b"not xml at all") {
+        match classify(400, b"not xml at all", &Redactor::generic()) {
             Answer::Refused { code, message } => {
                 assert_eq!(code, None);
                 assert_eq!(message, "not xml at all");
@@ -154,7 +170,7 @@ mod tests {
     #[test]
     fn a_hostile_body_gives_a_bounded_message() {
         let body = format!("<Message>{}</Message>", "x".repeat(100_000));
-        match classify(400, body.as_bytes()) {
+        match classify(400, body.as_bytes(), &Redactor::generic()) {
             Answer::Refused { message, .. } => assert!(message.len() < 400, "{}", message.len()),
             other => panic!("{other:?}"),
         }

@@ -1,0 +1,341 @@
+//! Text a server sent (a body, an XML `<Message>`, a `Location`, a snippet), made fit for an
+//! error or a log line: without the API key in any spelling a server could echo it, without the
+//! secrets of links (their user info, query and fragment, absolute or relative), and bounded.
+//! Every error text the SDK builds from what a server sent goes through [`Redactor`].
+
+use secrecy::zeroize::Zeroizing;
+
+use crate::Client;
+
+/// What stands for a removed secret (`…` when a secret itself holds a `*`).
+const HIDDEN: &str = "***";
+
+/// Removes secrets from a server's text. It holds the spellings of the secrets it knows (the
+/// API key, a download link's query), wiped when dropped; it has no `Debug`. Build one per
+/// error, on the error path.
+pub(crate) struct Redactor {
+    /// Each secret's spellings, ASCII-lowercased (matching ignores ASCII case).
+    secrets: Vec<Zeroizing<String>>,
+    hidden: &'static str,
+}
+
+impl Client {
+    /// A redactor that knows this client's API key (read from the `Authorization` header value
+    /// the transport holds: the key is not copied anywhere that outlives the error).
+    pub(crate) fn redactor(&self) -> Redactor {
+        let header = &self.shared.transport.authorization;
+        let key = header.to_str().ok().and_then(|v| v.strip_prefix("Bearer "));
+        Redactor::with_secrets(key.into_iter())
+    }
+}
+
+impl Redactor {
+    /// A redactor that knows no secret: it still applies the generic rules (links, `Bearer`,
+    /// secret-looking parameters) and bounds.
+    pub(crate) fn generic() -> Self {
+        Redactor::with_secrets(std::iter::empty())
+    }
+
+    fn with_secrets<'a>(secrets: impl Iterator<Item = &'a str>) -> Self {
+        let mut redactor = Redactor {
+            secrets: Vec::new(),
+            hidden: HIDDEN,
+        };
+        for secret in secrets {
+            redactor.add(secret);
+        }
+        redactor
+    }
+
+    /// Also hides what a storage host could echo of `link`: its exact query (as sent, decoded,
+    /// or escaped), each value of a secret-looking parameter of it, and its user info.
+    pub(crate) fn with_link(mut self, link: &url::Url) -> Self {
+        if let Some(query) = link.query() {
+            self.add(query);
+            for (name, value) in link.query_pairs() {
+                if is_secret_name(&name) && value.len() >= 4 {
+                    self.add(&value);
+                }
+            }
+        }
+        if !link.username().is_empty() {
+            self.add(link.username());
+        }
+        if let Some(password) = link.password() {
+            self.add(password);
+        }
+        self
+    }
+
+    fn add(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.is_empty() {
+            return;
+        }
+        if secret.contains('*') {
+            self.hidden = "…";
+        }
+        for spelling in spellings(secret) {
+            let spelling = Zeroizing::new(spelling.to_ascii_lowercase());
+            if !spelling.is_empty() && !self.secrets.iter().any(|s| **s == *spelling) {
+                self.secrets.push(spelling);
+            }
+        }
+    }
+
+    /// `text` without secrets, cut to `max` characters (`…` where it was cut). The whole text
+    /// is cleaned before it is cut (a cut never leaves part of a secret, and removing a secret
+    /// never pulls uncleaned text into view); texts are bounded by the body cap.
+    pub(crate) fn text(&self, text: impl Into<String>, max: usize) -> String {
+        cut(self.clean(text.into()), max)
+    }
+
+    /// A body (or the start of one), lossily decoded, without secrets, cut to `max` characters.
+    pub(crate) fn body(&self, body: &[u8], max: usize) -> String {
+        self.text(String::from_utf8_lossy(body).into_owned(), max)
+    }
+
+    /// `text` without the secrets this redactor knows (no generic rules, no bound).
+    fn known_secrets(&self, text: String) -> String {
+        if self.secrets.is_empty() {
+            return text;
+        }
+        let lower = text.to_ascii_lowercase();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for secret in &self.secrets {
+            found.extend(lower.match_indices(secret.as_str()).map(|(at, m)| (at, at + m.len())));
+        }
+        if found.is_empty() {
+            return text;
+        }
+        found.sort_unstable();
+        // Overlapping matches of different spellings are merged.
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (at, end) in found {
+            if at >= last {
+                out.push_str(&text[last..at]);
+                out.push_str(self.hidden);
+            }
+            last = last.max(end);
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// `text` without the known secrets, then without the generic ones.
+    fn clean(&self, text: String) -> String {
+        let text = self.known_secrets(text);
+        secret_parameters(relative_links(without_link_secrets(bearer_tokens(text))))
+    }
+}
+
+/// The spellings a server could echo `secret` in: as is, percent-decoded, percent-encoded,
+/// escaped in JSON and in HTML or XML.
+fn spellings(secret: &str) -> Vec<String> {
+    let decoded = percent_decoded(secret);
+    let mut out = Vec::new();
+    for base in [secret, decoded.as_str()] {
+        out.push(base.to_owned());
+        out.push(url::form_urlencoded::byte_serialize(base.as_bytes()).collect());
+        out.push(base.replace('\\', "\\\\").replace('"', "\\\"").replace('/', "\\/"));
+        for apostrophe in ["&#39;", "&#x27;", "&apos;"] {
+            out.push(
+                base.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', apostrophe),
+            );
+        }
+    }
+    out
+}
+
+/// `%XX` decoded (lossily; a `%` not followed by two hex digits stays).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|&b| hex(b)),
+            bytes.get(i + 2).and_then(|&b| hex(b)),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where a link (or any token) ends: white space, a quote, an angle bracket, a backslash
+/// (JSON's `\"`) or a backtick.
+fn ends_token(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+}
+
+/// `text` with the token after each `Bearer ` hidden.
+fn bearer_tokens(text: String) -> String {
+    const BEARER: &str = "bearer ";
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains(BEARER) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in lower.match_indices(BEARER) {
+        if at < last {
+            continue;
+        }
+        let start = at + BEARER.len();
+        let rest = &text[start..];
+        let skipped = rest.len() - rest.trim_start_matches(' ').len();
+        let token = &rest[skipped..];
+        let end = token.find(ends_token).unwrap_or(token.len());
+        out.push_str(&text[last..start + skipped]);
+        if end > 0 {
+            out.push_str(HIDDEN);
+        }
+        last = start + skipped + end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// `text` with every absolute link's query and fragment shown as `?…` and its user info left
+/// out: a pre-signed link's signature (`X-Amz-Signature=…`), a token or a password never reaches
+/// an error, a log or a terminal.
+pub(crate) fn without_link_secrets(text: String) -> String {
+    if !text.contains("://") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail.find(ends_token).unwrap_or(tail.len());
+        let link = &tail[..end];
+        let authority_end = link.find(['/', '?', '#']).unwrap_or(link.len());
+        let link = match link[..authority_end].rfind('@') {
+            Some(user_info) => &link[user_info + 1..],
+            None => link,
+        };
+        match link.find(['?', '#']) {
+            Some(query) => {
+                out.push_str(&link[..query]);
+                out.push_str("?…");
+            }
+            None => out.push_str(link),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with the query and fragment of relative links shown as `?…`: a token that starts with
+/// `/` loses what follows its first `?` or `#`; any other token loses what follows a `?` that
+/// starts parameters (`?name=value`).
+fn relative_links(text: String) -> String {
+    if !text.contains(['?', '#']) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !ends_token(c)).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(ends_token).unwrap_or(rest.len());
+        let token = &rest[..end];
+        let cut_at = if token.starts_with('/') {
+            token.find(['?', '#']).filter(|&at| at + 1 < token.len())
+        } else {
+            // The first `?` with a `=` after it (linear: one search each way).
+            token.find('?').filter(|&at| token.rfind('=').is_some_and(|eq| eq > at))
+        };
+        match cut_at {
+            Some(at) => {
+                out.push_str(&token[..at]);
+                out.push_str("?…");
+            }
+            None => out.push_str(token),
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// True for a parameter name that says its value is a secret (`X-Amz-Signature`, `sig`,
+/// `X-Amz-Credential`, `X-Amz-Security-Token`, `api_key`, `password`, ...).
+fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "sig",
+        "signature",
+        "token",
+        "credential",
+        "key",
+        "keyid",
+        "password",
+        "secret",
+        "auth",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix))
+}
+
+/// `text` with the value of every secret-looking `name=value` hidden (up to `&`, `;`, `#` or the
+/// end of the token).
+fn secret_parameters(text: String) -> String {
+    if !text.contains('=') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices('=') {
+        if at < last {
+            continue;
+        }
+        let name_start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        if name_start < last || !is_secret_name(&text[name_start..at]) {
+            continue;
+        }
+        let value = &text[at + 1..];
+        let end = value
+            .find(|c: char| ends_token(c) || matches!(c, '&' | ';' | '#' | ',' | ')'))
+            .unwrap_or(value.len());
+        if matches!(&value[..end], "" | "…" | HIDDEN) {
+            continue;
+        }
+        out.push_str(&text[last..=at]);
+        out.push('…');
+        last = at + 1 + end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// `text`, cut to `max` characters, with `…` where it was cut.
+pub(crate) fn cut(mut text: String, max: usize) -> String {
+    if let Some((at, _)) = text.char_indices().nth(max) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;

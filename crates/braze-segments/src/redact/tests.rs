@@ -1,0 +1,123 @@
+use super::*;
+
+const KEY: &str = "SEKRETKEY123";
+
+fn with_key(key: &str) -> Redactor {
+    Redactor::with_secrets(std::iter::once(key))
+}
+
+#[test]
+fn absolute_links_lose_their_secrets() {
+    let text = r#"{"object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?X-Amz-Date=1&X-Amz-Signature=SECRET"} see http://user:pw@host.example/x#frag and ftp://h/p?t=1"#;
+    let shown = without_link_secrets(text.to_owned());
+    assert_eq!(
+        shown,
+        r#"{"object_prefix":5,"url":"https://b.s3.amazonaws.com/p.zip?…"} see http://host.example/x?… and ftp://h/p?…"#
+    );
+    assert_eq!(without_link_secrets("no link here".into()), "no link here");
+    assert_eq!(without_link_secrets("://?a".into()), "://?…");
+    let generic = Redactor::generic();
+    assert!(!generic.body(text.as_bytes(), 10_000).contains("SECRET"));
+    assert!(!generic.text(text, 1_000).contains("pw@"));
+}
+
+#[test]
+fn relative_links_and_secret_parameters_lose_their_values() {
+    let generic = Redactor::generic();
+    let shown = generic.text(
+        "<html>Bad request: /exports/a.zip?X-Amz-Date=1&X-Amz-Signature=SIGSECRET</html> and /b#frag",
+        1_000,
+    );
+    assert_eq!(shown, "<html>Bad request: /exports/a.zip?…</html> and /b?…");
+    assert_eq!(generic.text("?X-Goog-Signature=SIG", 100), "?…");
+    assert_eq!(
+        generic.text("canonical: sig=SIG&se=2024 X-Amz-Credential=AKIA%2F1; ok", 100),
+        "canonical: sig=…&se=2024 X-Amz-Credential=…; ok"
+    );
+    assert_eq!(
+        generic.text("authorization: Bearer abc.def", 100),
+        "authorization: Bearer ***"
+    );
+    // Plain prose is left alone.
+    let prose = "segment_id must be a string? yes: 1 = 1 (#5)";
+    assert_eq!(generic.text(prose, 100), prose);
+}
+
+#[test]
+fn the_key_is_hidden_in_every_spelling_and_inside_longer_tokens() {
+    let key = "k3y/with\"odd&chars";
+    let redactor = with_key(key);
+    let spelled = [
+        key.to_owned(),
+        key.to_uppercase(),
+        url::form_urlencoded::byte_serialize(key.as_bytes()).collect(),
+        r#"k3y\/with\"odd&chars"#.to_owned(),
+        "k3y/with&quot;odd&amp;chars".to_owned(),
+        format!("prefix{key}suffix"),
+    ];
+    for text in spelled {
+        let shown = redactor.text(format!("echo: {text} end"), 1_000);
+        assert!(!shown.to_ascii_lowercase().contains("k3y"), "{text} → {shown}");
+        assert!(shown.contains("***"), "{shown}");
+    }
+    // A key whose own text holds the marker: another marker, and no key formed by the removal.
+    let starry = with_key("a*");
+    let shown = starry.text("aa*a*", 100);
+    assert!(!shown.contains("a*"), "{shown}");
+}
+
+#[test]
+fn a_secret_across_the_cut_is_removed_before_the_cut() {
+    let redactor = with_key(KEY);
+    for at in 0..KEY.len() + 2 {
+        let text = format!("{}{KEY}", "x".repeat(20 - at.min(20)));
+        let shown = redactor.text(text, 20);
+        assert!(!shown.contains(&KEY[..6]), "{shown}");
+    }
+    // Removing a long link's query never pulls text that was not cleaned into view.
+    let text = format!("/a?b={} {KEY} ?x=1", "c".repeat(100_000));
+    let shown = redactor.text(text, 50);
+    assert!(!shown.contains("SEKRET") && !shown.contains("x=1"), "{shown}");
+}
+
+#[test]
+fn a_links_exact_query_is_hidden_wherever_it_appears() {
+    let link = url::Url::parse("https://b.example/p.zip?X-Amz-Date=1&X-Amz-Signature=SIGSECRET0123&q=plain").unwrap();
+    let redactor = with_key(KEY).with_link(&link);
+    for text in [
+        "X-Amz-Date=1&X-Amz-Signature=SIGSECRET0123&q=plain",
+        "X-Amz-Date=1&amp;X-Amz-Signature=SIGSECRET0123&amp;q=plain",
+        "<SignatureProvided>SIGSECRET0123</SignatureProvided>",
+    ] {
+        let shown = redactor.body(text.as_bytes(), 300);
+        assert!(!shown.contains("SIGSECRET"), "{text} → {shown}");
+    }
+}
+
+#[test]
+fn bodies_are_lossy_and_cut() {
+    let generic = Redactor::generic();
+    assert_eq!(generic.body(b"abc", 10), "abc");
+    assert_eq!(generic.body(b"abcdef", 3), "abc…");
+    assert_eq!(generic.body(&[0xff, b'a'], 10), "\u{fffd}a");
+    assert_eq!(generic.body("éé".as_bytes(), 1), "é…");
+}
+
+#[test]
+fn hostile_texts_take_linear_time_and_never_panic() {
+    let redactor = with_key(KEY);
+    for text in [
+        "?".repeat(200_000),
+        "=".repeat(200_000),
+        "a=".repeat(100_000),
+        "bearer ".repeat(30_000),
+        "://".repeat(60_000),
+        "/?#".repeat(60_000),
+        KEY.repeat(20_000),
+        "é=".repeat(50_000),
+    ] {
+        let shown = redactor.text(text, 100);
+        assert!(shown.chars().count() <= 101);
+        assert!(!shown.contains(KEY));
+    }
+}
