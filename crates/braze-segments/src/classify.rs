@@ -162,8 +162,9 @@ fn transport_error(e: reqwest::Error, started: Instant, attempts: u32, redactor:
         };
     }
     if let Some(message) = crate::tls::certificate_problem(&e) {
+        // It names what the server's certificate says (its host names): the server's text too.
         return Error::Tls {
-            message,
+            message: redactor.text(message, MAX_TEXT_CHARS),
             source: Box::new(e),
         };
     }

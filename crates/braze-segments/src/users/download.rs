@@ -227,7 +227,8 @@ impl Client {
     fn transport_failure(&self, error: reqwest::Error) -> Fetch {
         if let Some(tls) = crate::tls::certificate_problem(&error) {
             return Fetch::Fatal(DownloadError::Transport {
-                message: tls,
+                // It names what the host's certificate says: the host's text too.
+                message: self.redactor().text(tls, crate::error::MAX_TEXT_CHARS),
                 source: Box::new(error.without_url()),
             });
         }
