@@ -280,3 +280,17 @@ async fn a_redirect_to_a_refused_link_does_not_show_the_signature_put_in_its_pat
     assert!(matches!(err, DownloadError::UnsafeLink { .. }), "{err:?}");
     assert_clean(&err, &[SIGNATURE]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_loop_within_the_endpoint_does_not_show_the_query_it_was_sent_to() {
+    // Relative, so within the endpoint's origin: followed, until there are too many.
+    let url = echo_server(Arc::new(|head: &str| {
+        let key = authorization(head).rsplit(' ').next().unwrap_or_default().to_owned();
+        let location = format!("location: /segments/details?sig=LOOPSECRET&k={key}#frag");
+        response("302 Found", &[location], b"")
+    }))
+    .await;
+    let err = sdk(&url).segment_details("seg").await.unwrap_err();
+    assert!(matches!(err, braze_segments::Error::Transport { .. }), "{err:?}");
+    assert_clean(&err, &["LOOPSECRET", KEY, "frag"]);
+}
