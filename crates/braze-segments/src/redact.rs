@@ -10,6 +10,10 @@ use crate::Client;
 /// What stands for a removed secret (`…` when a secret itself holds a `*`).
 const HIDDEN: &str = "***";
 
+/// Secrets at least this long are hidden wherever they appear, inside longer words too
+/// (Braze's keys are 36-character UUIDs); shorter ones only where they stand alone.
+const HIDDEN_INSIDE_WORDS_FROM: usize = 8;
+
 /// Removes secrets from a server's text. It holds the spellings of the secrets it knows (the
 /// API key, a download link's query), wiped when dropped; it has no `Debug`. Build one per
 /// error, on the error path.
@@ -102,8 +106,16 @@ impl Redactor {
         }
         let lower = text.to_ascii_lowercase();
         let mut found: Vec<(usize, usize)> = Vec::new();
+        let bytes = lower.as_bytes();
+        let alone = |at: usize, end: usize| {
+            !(at > 0 && bytes[at - 1].is_ascii_alphanumeric()) && !bytes.get(end).is_some_and(u8::is_ascii_alphanumeric)
+        };
         for secret in &self.secrets {
-            found.extend(lower.match_indices(secret.as_str()).map(|(at, m)| (at, at + m.len())));
+            let matches = lower.match_indices(secret.as_str()).map(|(at, m)| (at, at + m.len()));
+            // A short secret (a test key such as "k") is hidden where it stands alone: inside
+            // words it would mask ordinary letters and hide nothing.
+            let short = secret.len() < HIDDEN_INSIDE_WORDS_FROM;
+            found.extend(matches.filter(|&(at, end)| !short || alone(at, end)));
         }
         if found.is_empty() {
             return text;

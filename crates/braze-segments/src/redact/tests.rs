@@ -61,9 +61,10 @@ fn the_key_is_hidden_in_every_spelling_and_inside_longer_tokens() {
         assert!(shown.contains("***"), "{shown}");
     }
     // A key whose own text holds the marker: another marker, and no key formed by the removal.
-    let starry = with_key("a*");
-    let shown = starry.text("aa*a*", 100);
-    assert!(!shown.contains("a*"), "{shown}");
+    let starry = with_key("abcdefg*");
+    let shown = starry.text("aabcdefg*abcdefg*", 100);
+    assert!(!shown.contains("abcdefg*"), "{shown}");
+    assert_eq!(shown, "a……");
 }
 
 #[test]
@@ -120,4 +121,19 @@ fn hostile_texts_take_linear_time_and_never_panic() {
         assert!(shown.chars().count() <= 101);
         assert!(!shown.contains(KEY));
     }
+}
+
+#[test]
+fn a_short_key_is_hidden_where_it_stands_alone_and_not_inside_words() {
+    let redactor = with_key("k");
+    assert_eq!(
+        redactor.text("key was k; error: FAKE LINE (k)", 100),
+        "key was ***; error: FAKE LINE (***)"
+    );
+    let long = with_key("abcdefgh");
+    assert_eq!(
+        long.text("xabcdefghx", 100),
+        "x***x",
+        "from 8 characters, inside words too"
+    );
 }
