@@ -108,7 +108,9 @@ impl Redactor {
         let mut found: Vec<(usize, usize)> = Vec::new();
         let bytes = lower.as_bytes();
         let alone = |at: usize, end: usize| {
-            !(at > 0 && bytes[at - 1].is_ascii_alphanumeric()) && !bytes.get(end).is_some_and(u8::is_ascii_alphanumeric)
+            let word_before = at > 0 && bytes[at - 1].is_ascii_alphanumeric();
+            let word_after = bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
+            !(word_before || word_after)
         };
         for secret in &self.secrets {
             let matches = lower.match_indices(secret.as_str()).map(|(at, m)| (at, at + m.len()));
