@@ -116,7 +116,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
                 None => break,
             },
             _ = tick.tick() => {
-                let (done, to_fetch) = progress_counts(written, failed.len() + undetermined.len(), gone.len(), stream.listed(), stream.skipped());
+                let (done, to_fetch) = progress_counts(written, &[failed.len(), undetermined.len(), gone.len()], stream.listed(), stream.skipped());
                 progress.update(done, to_fetch, started, client.budget_wait());
                 continue;
             }
@@ -145,8 +145,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         }
         let (done, to_fetch) = progress_counts(
             written,
-            failed.len() + undetermined.len(),
-            gone.len(),
+            &[failed.len(), undetermined.len(), gone.len()],
             stream.listed(),
             stream.skipped(),
         );
@@ -224,10 +223,10 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
     Ok(())
 }
 
-/// What the progress shows: the records settled (written, failed or gone), of the segments
-/// listed to fetch (listed, less those skipped as already in the file).
-fn progress_counts(written: u64, failed: usize, gone: usize, listed: u64, skipped: u64) -> (u64, u64) {
-    (written + (failed + gone) as u64, listed - skipped)
+/// What the progress shows: the records settled (written, or failed, undetermined or gone:
+/// `unwritten`), of the segments listed to fetch (listed, less those already in the file).
+fn progress_counts(written: u64, unwritten: &[usize], listed: u64, skipped: u64) -> (u64, u64) {
+    (written + unwritten.iter().sum::<usize>() as u64, listed - skipped)
 }
 
 #[cfg(test)]
@@ -236,7 +235,7 @@ mod tests {
 
     #[test]
     fn the_progress_counts_records_settled_of_those_listed_to_fetch() {
-        assert_eq!(progress_counts(5, 2, 1, 20, 4), (8, 16));
-        assert_eq!(progress_counts(0, 0, 0, 0, 0), (0, 0));
+        assert_eq!(progress_counts(5, &[2, 3, 1], 20, 4), (11, 16));
+        assert_eq!(progress_counts(0, &[0, 0, 0], 0, 0), (0, 0));
     }
 }
