@@ -7,6 +7,10 @@ use secrecy::zeroize::Zeroizing;
 
 use crate::Client;
 
+mod view;
+
+use view::View;
+
 /// What stands for a removed secret (`…` when a secret itself holds a `*`).
 const HIDDEN: &str = "***";
 
@@ -18,7 +22,8 @@ const HIDDEN_INSIDE_WORDS_FROM: usize = 8;
 /// API key, a download link's query), wiped when dropped; it has no `Debug`. Build one per
 /// error, on the error path.
 pub(crate) struct Redactor {
-    /// Each secret's spellings, ASCII-lowercased (matching ignores ASCII case).
+    /// Each secret as given and decoded once, ASCII-lowercased (matching ignores ASCII case and
+    /// is done on the decoded view of a text, so any per-character spelling is found).
     secrets: Vec<Zeroizing<String>>,
     hidden: &'static str,
 }
@@ -79,7 +84,8 @@ impl Redactor {
         if secret.contains('*') {
             self.hidden = "…";
         }
-        for spelling in spellings(secret) {
+        let decoded = Zeroizing::new(View::of(secret).text);
+        for spelling in [secret, decoded.as_str()] {
             let spelling = Zeroizing::new(spelling.to_ascii_lowercase());
             if !spelling.is_empty() && !self.secrets.iter().any(|s| **s == *spelling) {
                 self.secrets.push(spelling);
@@ -99,12 +105,15 @@ impl Redactor {
         self.text(String::from_utf8_lossy(body).into_owned(), max)
     }
 
-    /// `text` without the secrets this redactor knows (no generic rules, no bound).
+    /// `text` without the secrets this redactor knows (no generic rules, no bound). Secrets are
+    /// found in the decoded view of `text` (so `\u0053EKRET`, `SEKRET%4B`, `&#83;EKRET` are found
+    /// too) and the original characters they came from are removed.
     fn known_secrets(&self, text: String) -> String {
         if self.secrets.is_empty() {
             return text;
         }
-        let lower = text.to_ascii_lowercase();
+        let view = View::of(&text);
+        let lower = &view.text;
         let mut found: Vec<(usize, usize)> = Vec::new();
         let bytes = lower.as_bytes();
         let alone = |at: usize, end: usize| {
@@ -117,7 +126,11 @@ impl Redactor {
             // A short secret (a test key such as "k") is hidden where it stands alone: inside
             // words it would mask ordinary letters and hide nothing.
             let short = secret.len() < HIDDEN_INSIDE_WORDS_FROM;
-            found.extend(matches.filter(|&(at, end)| !short || alone(at, end)));
+            found.extend(
+                matches
+                    .filter(|&(at, end)| !short || alone(at, end))
+                    .filter_map(|(at, end)| view.original_range(at, end)),
+            );
         }
         if found.is_empty() {
             return text;
@@ -142,53 +155,6 @@ impl Redactor {
         let text = self.known_secrets(text);
         secret_parameters(relative_links(without_link_secrets(bearer_tokens(text))))
     }
-}
-
-/// The spellings a server could echo `secret` in: as is, percent-decoded, percent-encoded,
-/// escaped in JSON and in HTML or XML.
-fn spellings(secret: &str) -> Vec<String> {
-    let decoded = percent_decoded(secret);
-    let mut out = Vec::new();
-    for base in [secret, decoded.as_str()] {
-        out.push(base.to_owned());
-        out.push(url::form_urlencoded::byte_serialize(base.as_bytes()).collect());
-        out.push(base.replace('\\', "\\\\").replace('"', "\\\"").replace('/', "\\/"));
-        for apostrophe in ["&#39;", "&#x27;", "&apos;"] {
-            out.push(
-                base.replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;")
-                    .replace('"', "&quot;")
-                    .replace('\'', apostrophe),
-            );
-        }
-    }
-    out
-}
-
-/// `%XX` decoded (lossily; a `%` not followed by two hex digits stays).
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).and_then(|&b| hex(b)),
-            bytes.get(i + 2).and_then(|&b| hex(b)),
-        ) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Where a link (or any token) ends: white space, a quote, an angle bracket, a backslash
@@ -259,7 +225,9 @@ pub(crate) fn without_link_secrets(text: String) -> String {
 
 /// `text` with the query and fragment of relative links shown as `?…`: a token that starts with
 /// `/` loses what follows its first `?` or `#`; any other token loses what follows a `?` that
-/// starts parameters (`?name=value`).
+/// starts parameters (`?name=value`) where the token is a link: nothing before the `?`, a path
+/// or file name before it, or a secret-named parameter after it (a word before `?` in prose,
+/// `why?a=b`, is not a link).
 fn relative_links(text: String) -> String {
     if !text.contains(['?', '#']) {
         return text;
@@ -275,8 +243,10 @@ fn relative_links(text: String) -> String {
         let cut_at = if token.starts_with('/') {
             token.find(['?', '#']).filter(|&at| at + 1 < token.len())
         } else {
-            // The first `?` with a `=` after it (linear: one search each way).
-            token.find('?').filter(|&at| token.rfind('=').is_some_and(|eq| eq > at))
+            // The first `?` with a `=` after it (linear: one search each way, one split).
+            token
+                .find('?')
+                .filter(|&at| token.rfind('=').is_some_and(|eq| eq > at) && is_link(&token[..at], &token[at + 1..]))
         };
         match cut_at {
             Some(at) => {
@@ -288,6 +258,15 @@ fn relative_links(text: String) -> String {
         rest = &rest[end..];
     }
     out
+}
+
+/// True where `before?parameters` is a link rather than prose.
+fn is_link(before: &str, parameters: &str) -> bool {
+    before.is_empty()
+        || before.contains(['/', '.', ':'])
+        || parameters
+            .split(['&', ';'])
+            .any(|pair| pair.split_once('=').is_some_and(|(name, _)| is_secret_name(name)))
 }
 
 /// True for a parameter name that says its value is a secret (`X-Amz-Signature`, `sig`,
@@ -310,7 +289,8 @@ fn is_secret_name(name: &str) -> bool {
 }
 
 /// `text` with the value of every secret-looking `name=value` hidden (up to `&`, `;`, `#` or the
-/// end of the token).
+/// end of the token). A bare `key` counts only as a link's parameter (right after `?`, `&` or
+/// `;`): in prose (`Expected key=value`) it is a word, not a credential.
 fn secret_parameters(text: String) -> String {
     if !text.contains('=') {
         return text;
@@ -324,7 +304,9 @@ fn secret_parameters(text: String) -> String {
         let name_start = text[..at]
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
             .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
-        if name_start < last || !is_secret_name(&text[name_start..at]) {
+        let name = &text[name_start..at];
+        let in_link = text[..name_start].ends_with(['?', '&', ';']);
+        if name_start < last || !is_secret_name(name) || (!in_link && name.eq_ignore_ascii_case("key")) {
             continue;
         }
         let value = &text[at + 1..];

@@ -137,3 +137,105 @@ fn a_short_key_is_hidden_where_it_stands_alone_and_not_inside_words() {
         "from 8 characters, inside words too"
     );
 }
+
+#[test]
+fn the_key_is_hidden_when_spelled_with_per_character_escapes() {
+    let redactor = with_key(KEY);
+    for text in [
+        r"<x>key \u0053EKRETKEY123 </x>",
+        r#"{"description":"\u0053\u0045KRETKEY123"}"#,
+        r"SEKRET\u004bEY123",
+        r"\ud835\udc00 SEKRETKEY\u0031\u00323",
+        r"SEKRET\x4BEY123",
+        "http://evil.example/SEKRET%4BEY123/x",
+        "http://evil.example/%53%45%4B%52%45%54KEY123",
+        "<p>&#83;EKRETKEY123</p>",
+        "<p>&#x53;EKRETKEY123</p>",
+        "<p>&#0083EKRETKEY123</p>",
+        "<p>SEKRET&shy;KEY123</p>",
+        "SEKRET\u{ad}KEY\u{200b}123",
+        "SEKRET&#x4b;EY%31\\u0032&#51;",
+    ] {
+        let shown = redactor.text(text, 1_000);
+        assert!(shown.contains("***"), "{text} → {shown}");
+        assert!(!shown.contains("KRET") && !shown.contains("EY12"), "{text} → {shown}");
+    }
+    // Only the secret's own characters go: what surrounds it stays.
+    assert_eq!(redactor.text(r"<x>key \u0053EKRETKEY123 </x>", 100), "<x>key *** </x>");
+    assert_eq!(redactor.text("a &#83;EKRETKEY123&amp;b", 100), "a ***&amp;b");
+    assert_eq!(
+        redactor.text("http://e.example/SEKRET%4BEY123/x", 100),
+        "http://e.example/***/x"
+    );
+    // A short key spelled with escapes still counts only where it stands alone.
+    let short = with_key("k");
+    assert_eq!(short.text(r"was \u006b; ma\u006be", 100), "was ***; ma\\u006be");
+}
+
+#[test]
+fn broken_escapes_never_panic_and_stay_as_they_were() {
+    let redactor = with_key(KEY);
+    for text in [
+        r"\ud800 lone high",
+        r"\udc00 lone low",
+        r"\ud800\u0041",
+        r"\u12",
+        r"\u",
+        "\\",
+        "%",
+        "%4",
+        "%zz",
+        "%C3",
+        "%C3%",
+        "%C3%28",
+        "%F4%90%80%80",
+        "&#",
+        "&#x;",
+        "&#99999999999999999999;",
+        "&#xD800;",
+        "&amp",
+        "&",
+        "&unknownentity;",
+        "é%é\\é&é",
+    ] {
+        assert_eq!(redactor.text(text, 1_000), text);
+    }
+    for text in [
+        r"\u0041".repeat(50_000),
+        "%41".repeat(60_000),
+        "&#65;".repeat(40_000),
+        "&#00000000000000".repeat(10_000),
+        r"\ud800".repeat(30_000),
+        format!("{}{}", r"\u0053".repeat(30_000), "EKRETKEY123"),
+    ] {
+        let shown = redactor.text(text, 100);
+        assert!(shown.chars().count() <= 101);
+        assert!(!shown.contains("EKRETKEY"));
+    }
+}
+
+#[test]
+fn ordinary_prose_is_not_masked() {
+    let generic = Redactor::generic();
+    for prose in [
+        "Expected key=value like id=abc",
+        "why?a=b",
+        "rate: 5/s, remaining=0; key=ok",
+        "api_key is missing",
+        "Invalid segment_id? Expected key=value",
+    ] {
+        assert_eq!(generic.text(prose, 1_000), prose);
+    }
+    // Links and credentials stay hidden.
+    assert_eq!(generic.text("x?key=abc", 100), "x?…");
+    assert_eq!(generic.text("why?a=b&sig=SIG", 100), "why?…");
+    assert_eq!(generic.text("p.zip?a=b", 100), "p.zip?…");
+    assert_eq!(generic.text("a=1&key=abc;key=def", 100), "a=1&key=…;key=…");
+    assert_eq!(
+        generic.text(
+            "api_key=A apikey=B access_key=C X-Amz-Signature=D token=E password=F",
+            100
+        ),
+        "api_key=… apikey=… access_key=… X-Amz-Signature=… token=… password=…"
+    );
+}
