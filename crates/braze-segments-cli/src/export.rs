@@ -25,7 +25,7 @@ mod open;
 mod progress;
 mod records;
 mod scan;
-mod sidecar;
+pub(crate) mod sidecar;
 pub(crate) mod target;
 
 use std::path::Path;

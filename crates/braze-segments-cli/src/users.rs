@@ -127,6 +127,7 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
             });
         }
     } else {
+        crate::export::sidecar::not_a_notes_file(&args.out)?;
         if let Existing::Regular { len } = target::inspect(&args.out)? {
             if len > 0 && !args.overwrite {
                 return Err(usage(format!(

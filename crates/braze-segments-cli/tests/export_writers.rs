@@ -1,6 +1,7 @@
-//! One writer per export file: while an export writes a file, a second export to it (to
-//! continue, replace or start it) is refused and changes nothing, so no segment is written twice
-//! and no sidecar is replaced under the first.
+//! One writer per output file: while an export (or `users`, replacing a file) writes a file, a
+//! second export or `users` to it (to continue, replace or start it) is refused and changes
+//! nothing, so no segment is written twice, no file replaced under its writer, and no sidecar
+//! replaced under the first; an export's notes file is never an output.
 
 mod common;
 
@@ -86,4 +87,118 @@ fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
     let mut expected: Vec<String> = stand_in.braze().segments().iter().map(|s| s.id.clone()).collect();
     expected.sort();
     assert_eq!(ids, expected, "every segment once");
+}
+
+/// A stand-in whose every answer is held 40 ms, with a users export ready after `ready_after`.
+fn slow_stand_in(ready_after: Duration) -> StandIn {
+    StandIn::start(MockConfig {
+        segments: 120,
+        rate_limit: None,
+        users_export_ready_after: ready_after,
+        faults: FaultConfig {
+            rate: 1.0,
+            kinds: vec![Fault::Delay],
+            delay: Duration::from_millis(40),
+            ..FaultConfig::default()
+        },
+        ..MockConfig::default()
+    })
+}
+
+fn spawn_cli(stand_in: &StandIn, args: &[&str], out: &Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+        .env_clear()
+        .env("BRAZE_API_KEY", stand_in.braze().api_key())
+        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn users_and_export_never_replace_a_file_the_other_is_writing() {
+    let stand_in = slow_stand_in(Duration::from_secs(3));
+    let dir = tempfile::tempdir().unwrap();
+    let users = ["users", common::README_ID, "--fields", "external_id", "--overwrite"];
+
+    // An export writing the file: users --overwrite is refused before it starts an export.
+    let out = dir.path().join("segments.jsonl");
+    let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
+    let started = Instant::now();
+    while !sidecar(&out).exists() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the export never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (_, stderr) = stand_in.cli().args(users).arg("--out").arg(&out).run_expecting(2);
+    assert!(stderr.contains("another export is writing to"), "{stderr}");
+    assert!(export.wait().unwrap().success());
+    let records = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(records.lines().count(), 120, "the export's records are all there");
+    assert!(records
+        .lines()
+        .all(|l| serde_json::from_str::<SegmentRecord>(l).is_ok()));
+
+    // users replacing an existing file holds it from the start: an export to it is refused.
+    let out = dir.path().join("users.jsonl");
+    std::fs::write(&out, b"an older users file\n").unwrap();
+    let mut users_run = spawn_cli(&stand_in, &users, &out);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        users_run.try_wait().unwrap().is_none(),
+        "users is still waiting for Braze"
+    );
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["export", "--overwrite", "--out"])
+        .arg(&out)
+        .run_expecting(2);
+    assert!(stderr.contains("another export is writing to"), "{stderr}");
+    assert!(!sidecar(&out).exists(), "the refused export wrote no notes");
+    assert!(users_run.wait().unwrap().success());
+    let first: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&out).unwrap().lines().next().unwrap()).unwrap();
+    assert!(first.get("external_id").is_some(), "{first}");
+}
+
+#[test]
+fn an_exports_notes_file_is_never_an_output() {
+    let stand_in = StandIn::start(MockConfig {
+        segments: 5,
+        ..common::no_rate_limit()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.jsonl");
+    stand_in.cli().args(["export", "--out"]).arg(&out).run_expecting(0);
+    let notes = sidecar(&out);
+    let notes_text = std::fs::read(&notes).unwrap();
+    let link = dir.path().join("innocent.jsonl");
+    std::os::unix::fs::symlink(&notes, &link).unwrap();
+    for target in [&notes, &link] {
+        for flags in [&["export", "--overwrite"][..], &["export", "--resume"], &["export"]] {
+            let (_, stderr) = stand_in.cli().args(flags).arg("--out").arg(target).run_expecting(2);
+            assert!(stderr.contains("is an export's notes file"), "{flags:?}: {stderr}");
+        }
+        let (_, stderr) = stand_in
+            .cli()
+            .args([
+                "users",
+                common::README_ID,
+                "--fields",
+                "external_id",
+                "--overwrite",
+                "--out",
+            ])
+            .arg(target)
+            .run_expecting(2);
+        assert!(stderr.contains("is an export's notes file"), "{stderr}");
+    }
+    assert_eq!(std::fs::read(&notes).unwrap(), notes_text, "the notes are untouched");
+    stand_in
+        .cli()
+        .args(["export", "--resume", "--out"])
+        .arg(&out)
+        .run_expecting(0);
 }

@@ -117,6 +117,7 @@ pub(super) fn open_stdout(args: &ExportArgs<'_>) -> Result<Opened, Failure> {
 /// opened (or created) and locked before its sidecar is read for the decision, so two exports
 /// to one file never both go on, and neither acts on a sidecar the other is replacing.
 pub(super) fn open(workspace: &Workspace, args: &ExportArgs<'_>) -> Result<Opened, Failure> {
+    sidecar::not_a_notes_file(args.out)?;
     let existing = target::inspect(args.out)?;
     let sidecar_path = sidecar::path_of(args.out);
     let find = || -> Result<Found, Failure> {

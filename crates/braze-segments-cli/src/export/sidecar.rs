@@ -57,11 +57,31 @@ pub enum Found {
     NotOurs(String),
 }
 
+/// What a notes file's name adds to its export's.
+const SUFFIX: &str = ".braze-export.json";
+
 /// The sidecar's path: the export file's with `.braze-export.json` added.
 pub fn path_of(out: &Path) -> PathBuf {
     let mut name = out.as_os_str().to_owned();
-    name.push(".braze-export.json");
+    name.push(SUFFIX);
     PathBuf::from(name)
+}
+
+/// Refuses an `--out` that is an export's notes file (by its name, or by what it holds when it
+/// is reached another way, such as a link): writing there would destroy what makes that export
+/// resumable.
+pub fn not_a_notes_file(out: &Path) -> Result<(), crate::Failure> {
+    let named = out.to_string_lossy().ends_with(SUFFIX);
+    if named || matches!(Sidecar::find(out), Ok(Found::Ours(_))) {
+        return Err(crate::Failure {
+            code: 2,
+            message: format!(
+                "{} is an export's notes file ({SUFFIX}): it is never written as an output; choose another --out",
+                out.display()
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -49,6 +49,9 @@ struct Temp {
     /// The file replaced: `out`, or the target of the link `out` is.
     target: PathBuf,
     overwrite: bool,
+    /// The target, open with the writer's lock (the one `export` takes), once it exists: no
+    /// export writes it while the users are on their way to replace it.
+    held: Option<File>,
 }
 
 pub struct Output {
@@ -66,6 +69,10 @@ impl Output {
             (Sink::Stdout(stdout), None, terminal)
         } else {
             let target = write_target(out);
+            let held = match target::inspect(&target)? {
+                Existing::Regular { .. } => Some(target::open_locked(&target)?),
+                Existing::Missing => None,
+            };
             let path = temp_path(&target);
             let file = target::create(&path, Existing::Missing)?;
             let temp = Temp {
@@ -73,6 +80,7 @@ impl Output {
                 out: out.to_owned(),
                 target,
                 overwrite,
+                held,
             };
             (Sink::File(file), Some(temp), false)
         };
@@ -109,11 +117,30 @@ impl Output {
         let Sink::File(file) = sink else {
             return Ok(());
         };
-        let Some(temp) = &self.temp else {
+        let Some(temp) = &mut self.temp else {
             return Ok(());
         };
         file.sync_all().map_err(|e| io_failure(&temp.path, "write", e))?;
         drop(file);
+        if temp.held.is_none() && !matches!(target::inspect(&temp.target), Ok(Existing::Missing)) {
+            // Made during the run: replaced only when no export is writing it.
+            match target::open_locked(&temp.target) {
+                Ok(held) => temp.held = Some(held),
+                Err(refused) if refused.code == 2 => {
+                    let failure = Failure {
+                        code: 1,
+                        message: format!("{}; the users are in {}", refused.message, temp.path.display()),
+                    };
+                    self.temp = None;
+                    return Err(failure);
+                }
+                // Not a regular file, or gone again: the checks below and the rename say so.
+                Err(_) => {}
+            }
+        }
+        let Some(temp) = &self.temp else {
+            return Ok(());
+        };
         if !temp.overwrite {
             if let Ok(Existing::Regular { len }) = target::inspect(&temp.target) {
                 if len > 0 {
