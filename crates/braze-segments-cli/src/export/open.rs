@@ -158,9 +158,8 @@ pub(super) fn open(workspace: &Workspace, args: &ExportArgs<'_>) -> Result<Opene
     }
     let format = args.format.unwrap_or(ExportFormat::Jsonl);
     let sort = args.sort.unwrap_or(SortDirection::Asc);
-    if len > 0 {
-        file.set_len(0).map_err(|e| io_failure(args.out, "empty", e))?;
-    }
+    // Replaced (`--overwrite`), or empty already.
+    file.set_len(0).map_err(|e| io_failure(args.out, "empty", e))?;
     Sidecar::new(workspace, format, sort)
         .write(&sidecar_path)
         .map_err(|e| io_failure(&sidecar_path, "write", e))?;
