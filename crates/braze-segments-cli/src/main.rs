@@ -12,6 +12,7 @@ mod closed_stdout;
 mod connect;
 mod csv_cell;
 mod export;
+mod logs;
 mod mock_server;
 mod show;
 mod term;
@@ -49,7 +50,7 @@ impl From<Error> for Failure {
 
 fn main() -> ExitCode {
     let (verbose, command, connection) = Cli::read();
-    init_tracing(verbose);
+    logs::init(verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -65,22 +66,6 @@ fn main() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
-}
-
-fn init_tracing(verbose: u8) {
-    let level = match verbose {
-        0 => return,
-        1 => "info",
-        _ => "debug",
-    };
-    // Only this project's crates: the HTTP stack's own logs are not needed to follow a call.
-    let filter = format!("warn,braze_segments={level},braze_segments_cli={level},braze_segments_mock_server={level}");
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
 }
 
 async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(), Failure> {

@@ -163,3 +163,110 @@ fn a_server_echoing_the_key_or_a_signed_location_leaves_no_secret_in_the_logs() 
         }
     }
 }
+
+/// A server error message holding what a terminal acts on: OSC (retitle), CSI (clear screen),
+/// BEL, a C1 CSI (U+009B), a bidi override, a carriage return, and line breaks followed by text
+/// posing as log lines of their own.
+const HOSTILE_MESSAGE: &str =
+    "bad \u{1b}]0;PWNED\u{7}\u{1b}[2J \u{9b}31m \u{202e}key\nERROR fake line\r\n  WARN fake too\u{7f}";
+
+/// A loopback server answering every request with a 401 whose `message` and `errors` are
+/// [`HOSTILE_MESSAGE`].
+fn hostile_error_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            common::read_request_head(&mut stream);
+            let body = serde_json::json!({"message": HOSTILE_MESSAGE, "errors": [HOSTILE_MESSAGE]}).to_string();
+            let response = format!(
+                "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+/// Whether `c` is something a terminal would act on (a control, or a bidi override/isolate).
+fn acts_on_a_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn hostile_cli(url: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"));
+    cmd.env_clear()
+        .env("BRAZE_API_KEY", KEY)
+        .env("BRAZE_REST_ENDPOINT", url)
+        .args(["-vv", "details", README_ID]);
+    cmd
+}
+
+#[test]
+fn server_text_in_log_lines_reaches_a_file_escaped_one_event_per_line() {
+    let url = hostile_error_server();
+    let (_, stderr) = Command::from_std(hostile_cli(&url)).run_expecting(1);
+    let logged: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("attempt failed") || l.contains("call failed"))
+        .collect();
+    assert!(logged.len() >= 2, "the failure is logged at -vv:\n{stderr}");
+    for line in &logged {
+        assert!(
+            line.contains(r"bad \u{1b}]0;PWNED\u{7}\u{1b}[2J \u{9b}31m \u{202e}key\nERROR fake line\r\n"),
+            "the server's text is logged, escaped: {line}"
+        );
+    }
+    let raw: Vec<char> = stderr.chars().filter(|&c| c != '\n' && acts_on_a_terminal(c)).collect();
+    assert!(raw.is_empty(), "raw {raw:?} reached stderr:\n{stderr}");
+    for line in stderr.lines() {
+        let start = line.trim_start();
+        assert!(
+            !start.starts_with("ERROR fake") && !start.starts_with("WARN fake"),
+            "a server faked a log line: {line}\nall of stderr:\n{stderr}"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn server_text_in_log_lines_reaches_a_terminal_escaped_and_colours_stay() {
+    use common::pty::{on_a_terminal, Side};
+
+    let url = hostile_error_server();
+    let (code, written, screen) = on_a_terminal(hostile_cli(&url), Side::Stderr);
+    assert_eq!(code, Some(1), "{written}");
+    assert!(screen.contains("call failed"), "{screen}");
+    assert!(screen.contains(r"\u{1b}]0;PWNED\u{7}"), "{screen}");
+    // The formatter's own colours: SGR sequences (ESC [ digits/semicolons m) only.
+    let mut rest = written.as_str();
+    let mut colours = 0;
+    while let Some(at) = rest.find('\u{1b}') {
+        let tail = &rest[at + 1..];
+        let end = tail
+            .find('m')
+            .unwrap_or_else(|| panic!("ESC not starting a colour: {tail:?}"));
+        assert!(
+            tail.starts_with('[') && tail[1..end].chars().all(|c| c.is_ascii_digit() || c == ';'),
+            "ESC not starting a colour: {:?}",
+            &tail[..end.min(40)]
+        );
+        colours += 1;
+        rest = &tail[end + 1..];
+    }
+    assert!(colours > 0, "a terminal keeps the log's colours: {written:?}");
+    let raw: Vec<char> = written
+        .chars()
+        .filter(|&c| !matches!(c, '\n' | '\r' | '\u{1b}') && acts_on_a_terminal(c))
+        .collect();
+    assert!(raw.is_empty(), "raw {raw:?} reached the terminal:\n{written:?}");
+    for line in screen.lines() {
+        let start = line.trim_start();
+        assert!(
+            !start.starts_with("ERROR fake") && !start.starts_with("WARN fake"),
+            "a server faked a log line: {line}\nthe screen:\n{screen}"
+        );
+    }
+}
