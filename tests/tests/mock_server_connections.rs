@@ -1,6 +1,7 @@
 //! The stand-in bounds its connections, on both origins: a client that stops reading is dropped
 //! after the write timeout (time without progress: a slow reader still gets the whole archive),
-//! at most `max_connections` are open at once (more are refused with a 503), and a keep-alive
+//! at most `max_connections` are served at once (more are answered a 503 once their request has
+//! come, then closed; one that sends nothing is closed unanswered), and a keep-alive
 //! connection idle between requests is closed. Raw `std::net::TcpStream` clients over loopback;
 //! the stand-in runs on its own runtime's threads.
 
@@ -157,7 +158,7 @@ fn clients_that_never_read_a_large_archive_are_dropped_and_others_are_served_mea
             write_timeout: Duration::from_millis(300),
             // Room for the stalled clients, a normal one, and the export's connection (closed,
             // but perhaps not yet seen to be).
-            max_connections: STALLED + 2,
+            max_connections: Some(STALLED + 2),
             ..MockConfig::default()
         },
         Some(vec![b'x'; ARCHIVE]),
@@ -211,7 +212,7 @@ fn connections_past_the_cap_are_refused_and_a_normal_client_is_served_once_they_
     let braze = start(
         &runtime,
         MockConfig {
-            max_connections: CAP,
+            max_connections: Some(CAP),
             // The holders below stay open for the whole test.
             header_read_timeout: Duration::from_secs(120),
             ..MockConfig::default()
@@ -239,17 +240,29 @@ fn connections_past_the_cap_are_refused_and_a_normal_client_is_served_once_they_
         })
         .collect();
 
-    // Many more on either origin are refused at once: a 503 and the end, sent before any request
-    // (a stand-in without the cap would wait for one, and this read would time out).
+    // Many more on either origin are refused: their request is answered a 503 and the end
+    // (a stand-in without the cap would serve them).
     for n in 0..3 * CAP {
         let mut stream = connect(if n % 2 == 0 { &api } else { &storage });
+        send_get(&mut stream, "/segments/list", Some(&key), false);
         let mut answer = Vec::new();
         stream
             .read_to_end(&mut answer)
             .unwrap_or_else(|e| panic!("connection {n} past the cap was not refused: {e}"));
-        let answer = String::from_utf8_lossy(&answer);
-        assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
-        assert!(answer.to_lowercase().contains("connection: close"), "{answer}");
+        let answer = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(answer.starts_with("http/1.1 503 "), "{answer}");
+        assert!(answer.contains("connection: close"), "{answer}");
+        assert!(answer.contains("retry-after: "), "{answer}");
+    }
+    // One that sends nothing is closed unanswered (not sent an answer to no request).
+    let mut silent = connect(&api);
+    let mut answer = Vec::new();
+    match silent.read_to_end(&mut answer) {
+        Ok(_) => assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer)),
+        Err(e) => assert!(
+            !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            "a silent connection past the cap was kept for {EVENTUALLY:?}: {e}"
+        ),
     }
 
     // Once the holders are gone, a normal client is served, and the whole cap is free again
@@ -278,6 +291,70 @@ fn connections_past_the_cap_are_refused_and_a_normal_client_is_served_once_they_
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    runtime.block_on(braze.shutdown());
+}
+
+#[test]
+fn an_http_client_past_a_cap_held_by_idle_keep_alive_connections_gets_a_clean_503() {
+    const CAP: usize = 4;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let braze = start(
+        &runtime,
+        MockConfig {
+            max_connections: Some(CAP),
+            // The idle holders below stay open for the whole test.
+            header_read_timeout: Duration::from_secs(120),
+            ..MockConfig::default()
+        },
+        None,
+    );
+    let key = braze.api_key().to_owned();
+    let api = split(braze.url()).0;
+    // Keep-alive connections, each answered once and left idle, as a client's pool leaves them.
+    let idle: Vec<TcpStream> = (0..CAP)
+        .map(|_| {
+            let mut stream = connect(&api);
+            send_get(&mut stream, "/segments/list", Some(&key), false);
+            assert_eq!(read_response(&mut stream).unwrap(), 200);
+            stream
+        })
+        .collect();
+    // A real HTTP client (a fresh pool: a new connection) gets a whole 503 that says when to come
+    // back, not a broken connection.
+    let url = format!("{}/segments/list", braze.url());
+    let (status, retry_after, body) = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(&url)
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("no HTTP answer past the cap: {e:?}"));
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (response.status().as_u16(), retry_after, response.text().await.unwrap())
+    });
+    assert_eq!(status, 503, "{body}");
+    let retry_after = retry_after.expect("a Retry-After");
+    assert!(retry_after.parse::<u64>().is_ok(), "{retry_after}");
+    assert!(body.contains("too many connections"), "{body}");
+    drop(idle);
+    runtime.block_on(braze.shutdown());
+}
+
+#[test]
+fn the_default_cap_serves_more_connections_at_once_than_parallel_exports_open() {
+    // Four exports at a concurrency of 64 hold 256 connections, and some to the storage host:
+    // the default cap (derived from the raised descriptor limit) serves them all at once.
+    const HELD: usize = 300;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let braze = start(&runtime, MockConfig::default(), None);
+    let key = braze.api_key().to_owned();
+    assert!(
+        n_held_at_once(&split(braze.url()).0, &key, HELD),
+        "{HELD} connections were not all served at once"
+    );
     runtime.block_on(braze.shutdown());
 }
 

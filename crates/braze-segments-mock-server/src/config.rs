@@ -30,13 +30,21 @@ pub struct MockConfig {
     /// timer restarts whenever the client takes some bytes, so it bounds a stall, not a
     /// download: a slow reader still gets a large archive. Default 10 s; must not be zero.
     pub write_timeout: Duration,
-    /// How many connections may be open at once, both origins together. Past it a new
-    /// connection is refused at once (a `503` with `Connection: close` if its socket takes it,
-    /// then closed; a client that already sent its request may see a reset) rather than made to
-    /// wait, so clients learn at once and the stand-in never runs out of file descriptors while
-    /// others hold connections. Default 200 (under the 256 descriptors some systems, macOS
-    /// among them, give a process); must not be zero.
-    pub max_connections: usize,
+    /// How many connections may be served at once, both origins together (`None`, the default:
+    /// derived at start). Past it a new connection is refused rather than made to wait: its
+    /// request head is read (briefly, and bounded in size), answered a `503` with `Retry-After`
+    /// and `Connection: close`, and the connection closed (one that sends nothing is closed
+    /// unanswered), so an HTTP client sees a clean `503` and the stand-in never runs out of file
+    /// descriptors while others hold connections.
+    ///
+    /// The derived cap: at start the process's soft descriptor limit (`RLIMIT_NOFILE`) is raised
+    /// towards its hard limit where allowed (to at most 65,536), and the cap is that limit less
+    /// a reserve of 128 descriptors (for the listeners, files and refusals under way; half the
+    /// limit when it is under 256), at least 1 and at most 16,384; 1,024 where the limit cannot
+    /// be read. A descriptor limit of 1,024 thus gives 896; 256 (macOS's soft default, when it
+    /// cannot be raised) gives 128. An explicit `Some(n)` is honoured as given (the limit is
+    /// still raised); `Some(0)` is refused.
+    pub max_connections: Option<usize>,
     /// Where the storage host of users exports listens (default `None`: the IP of `addr`, a
     /// free port), another origin than Braze's.
     pub storage_addr: Option<SocketAddr>,
@@ -71,7 +79,7 @@ impl Default for MockConfig {
             faults: FaultConfig::default(),
             header_read_timeout: Duration::from_secs(5),
             write_timeout: Duration::from_secs(10),
-            max_connections: 200,
+            max_connections: None,
             storage_addr: None,
             own_bucket: false,
             users_export_ready_after: Duration::from_secs(2),

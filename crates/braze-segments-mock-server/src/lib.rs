@@ -36,7 +36,7 @@
 //! ([`MockConfig::header_read_timeout`]), or its body (read up to 64 KiB) not given by then;
 //! so is a connection idle that long between requests, and one that stops reading what it is
 //! sent ([`MockConfig::write_timeout`], time without progress). At most
-//! [`MockConfig::max_connections`] are open at once; more are refused with a 503.
+//! [`MockConfig::max_connections`] are served at once; more are answered a 503.
 //! The stand-in keeps the latest 10,000 exports, the latest 10,000 storage requests (16 MiB at
 //! most) and one archive: an archive is built (a user at a time) when first served, and replaced
 //! when another is; its size follows the users a test gave a segment (at most
@@ -72,6 +72,7 @@ mod endpoints;
 mod faults;
 mod handler;
 mod ids;
+mod limits;
 mod reply;
 mod server;
 mod store;
@@ -149,7 +150,7 @@ impl MockBraze {
                 "the API key is empty: give the stand-in a key to accept",
             ));
         }
-        if config.max_connections == 0 || config.write_timeout.is_zero() {
+        if config.max_connections == Some(0) || config.write_timeout.is_zero() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "max_connections and write_timeout must not be zero: nothing could be served",
@@ -169,7 +170,7 @@ impl MockBraze {
             config,
         });
         let (shutdown, signal) = watch::channel(false);
-        let slots = server::slots(state.config.max_connections);
+        let slots = server::slots(limits::max_connections(state.config.max_connections));
         let tasks = vec![
             tokio::spawn(server::serve(
                 listener,
