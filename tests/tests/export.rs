@@ -195,6 +195,10 @@ async fn one_failing_segment_is_reported_and_the_rest_export() {
         "{}",
         failed[0]
     );
+    assert!(
+        !failed[0].is_gone() && !failed[0].is_undetermined(),
+        "a 500 is a failure: neither gone nor undetermined"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -176,6 +176,11 @@ async fn the_list_stream_keeps_the_segments_listed_without_a_usable_id() {
         names(list.without_id()),
         [("", "empty"), (" \t", "blank"), ("", "missing")]
     );
+    let debug = format!("{list:?}");
+    assert!(
+        debug.contains("listed: 1") && debug.contains("without_id: 3"),
+        "{debug}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -194,4 +199,5 @@ async fn the_export_reports_the_segments_listed_without_a_usable_id_once() {
         [("", "empty"), (" \t", "blank"), ("", "missing")],
         "the passes each listed them: reported once"
     );
+    assert_eq!((stream.gone(), stream.undetermined()), (0, 0));
 }

@@ -230,21 +230,25 @@ impl ExportStream {
     }
 
     /// Listed segments whose id is missing, empty or blank (see [`SegmentList::without_id`]):
-    /// they cannot be fetched, so they are not exported, and are reported here instead — from
-    /// the listing pass that listed most of them (each pass lists them again, and having no
-    /// id they cannot be told apart across passes).
+    /// they cannot be fetched, so they are not exported, and are reported here instead. Every
+    /// pass lists them again: each is reported once, told apart by its name and Braze's id text
+    /// (two such segments alike in both count once). Complete once the stream has ended; until
+    /// then, as of the last listing pass that ended.
     pub fn without_id(&self) -> &[SegmentSummary] {
-        match &self.listing {
-            Listing::Running(list) if list.without_id().len() > self.without_id.len() => list.without_id(),
-            _ => &self.without_id,
-        }
+        &self.without_id
     }
 
-    /// A pass's listing ended (or failed): keeps its segments without id if it had the most.
+    /// A pass's listing ended (or failed): adds its segments without id not reported yet.
     fn keep_without_id(&mut self) {
         if let Listing::Running(list) = &self.listing {
-            if list.without_id().len() > self.without_id.len() {
-                self.without_id = list.without_id().to_vec();
+            for segment in list.without_id() {
+                let known = self
+                    .without_id
+                    .iter()
+                    .any(|s| s.id == segment.id && s.name == segment.name);
+                if !known {
+                    self.without_id.push(segment.clone());
+                }
             }
         }
     }
