@@ -30,6 +30,17 @@ fn start(runtime: &tokio::runtime::Runtime, config: MockConfig, archive: Option<
     braze
 }
 
+/// A stand-in that serves at most `cap` connections at once, and keeps connections that stay
+/// open (the tests' holders) for the whole test.
+fn capped(runtime: &tokio::runtime::Runtime, cap: usize) -> MockBraze {
+    let config = MockConfig {
+        max_connections: Some(cap),
+        header_read_timeout: Duration::from_secs(120),
+        ..MockConfig::default()
+    };
+    start(runtime, config, None)
+}
+
 /// Starts a users export of the first segment over a connection closed after; its URL.
 fn export_url(braze: &MockBraze) -> String {
     let body = json!({"segment_id": braze.segments()[0].id, "fields_to_export": ["email"]}).to_string();
@@ -209,16 +220,7 @@ fn clients_that_never_read_a_large_archive_are_dropped_and_others_are_served_mea
 fn connections_past_the_cap_are_refused_and_a_normal_client_is_served_once_they_are_gone() {
     const CAP: usize = 4;
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let braze = start(
-        &runtime,
-        MockConfig {
-            max_connections: Some(CAP),
-            // The holders below stay open for the whole test.
-            header_read_timeout: Duration::from_secs(120),
-            ..MockConfig::default()
-        },
-        None,
-    );
+    let braze = capped(&runtime, CAP);
     let key = braze.api_key().to_owned();
     let api = split(braze.url()).0;
     let storage = split(braze.storage_url()).0;
@@ -298,16 +300,7 @@ fn connections_past_the_cap_are_refused_and_a_normal_client_is_served_once_they_
 fn an_http_client_past_a_cap_held_by_idle_keep_alive_connections_gets_a_clean_503() {
     const CAP: usize = 4;
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let braze = start(
-        &runtime,
-        MockConfig {
-            max_connections: Some(CAP),
-            // The idle holders below stay open for the whole test.
-            header_read_timeout: Duration::from_secs(120),
-            ..MockConfig::default()
-        },
-        None,
-    );
+    let braze = capped(&runtime, CAP);
     let key = braze.api_key().to_owned();
     let api = split(braze.url()).0;
     // Keep-alive connections, each answered once and left idle, as a client's pool leaves them.

@@ -76,14 +76,6 @@ fn out_dash_with_resume_or_overwrite_is_a_usage_error() {
 }
 
 /// The binary as `std::process::Command`, configured for `stand_in`, to give it any stdout.
-fn process(stand_in: &StandIn) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"));
-    cmd.env_clear()
-        .env("BRAZE_API_KEY", stand_in.braze().api_key())
-        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url());
-    cmd
-}
-
 /// A pipe whose reader is already gone: every write to it fails with "broken pipe".
 fn abandoned_pipe() -> Stdio {
     let (reader, writer) = std::io::pipe().unwrap();
@@ -101,7 +93,8 @@ fn a_reader_that_leaves_ends_the_export_quietly_with_exit_0_as_list_does() {
         &["export", "--out", "/dev/stdout"][..],
         &["export", "--format", "csv", "--out", "/dev/stdout"][..],
     ] {
-        let out = process(&stand_in)
+        let out = stand_in
+            .process()
             .current_dir(dir.path())
             .args(args)
             .stdout(abandoned_pipe())
@@ -119,7 +112,8 @@ fn out_dev_stdout_into_a_file_writes_the_records_and_no_sidecar_beside_dev_stdou
     let stand_in = small_stand_in();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("records.jsonl");
-    let out = process(&stand_in)
+    let out = stand_in
+        .process()
         .args(["export", "--out", "/dev/stdout"])
         .stdout(std::fs::File::create(&file).unwrap())
         .output()

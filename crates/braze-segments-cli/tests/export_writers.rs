@@ -20,36 +20,13 @@ fn sidecar(path: &Path) -> PathBuf {
 
 #[test]
 fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
-    // Every answer is held 40 ms and the export fetches one segment at a time: it runs for
-    // several seconds, and the second runs are made meanwhile.
-    let stand_in = StandIn::start(MockConfig {
-        segments: 120,
-        rate_limit: None,
-        faults: FaultConfig {
-            rate: 1.0,
-            kinds: vec![Fault::Delay],
-            delay: Duration::from_millis(40),
-            ..FaultConfig::default()
-        },
-        ..MockConfig::default()
-    });
+    // The export fetches one segment at a time from a slow stand-in: it runs for several
+    // seconds, and the second runs are made meanwhile.
+    let stand_in = slow_stand_in();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("shared.jsonl");
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
-        .env_clear()
-        .env("BRAZE_API_KEY", stand_in.braze().api_key())
-        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
-        .args(["export", "--concurrency", "1", "--out"])
-        .arg(&out)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // The sidecar is written once the file is created and locked.
-    let started = Instant::now();
-    while !sidecar(&out).exists() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the export never started");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut first = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
+    wait_until_writing(&out);
     let sidecar_text = std::fs::read_to_string(sidecar(&out)).unwrap();
 
     for flags in [
@@ -89,12 +66,12 @@ fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
     assert_eq!(ids, expected, "every segment once");
 }
 
-/// A stand-in whose every answer is held 40 ms, with a users export ready after `ready_after`.
-fn slow_stand_in(ready_after: Duration) -> StandIn {
+/// A stand-in whose every answer is held 40 ms, with a users export ready after 3 s.
+fn slow_stand_in() -> StandIn {
     StandIn::start(MockConfig {
         segments: 120,
         rate_limit: None,
-        users_export_ready_after: ready_after,
+        users_export_ready_after: Duration::from_secs(3),
         faults: FaultConfig {
             rate: 1.0,
             kinds: vec![Fault::Delay],
@@ -106,10 +83,8 @@ fn slow_stand_in(ready_after: Duration) -> StandIn {
 }
 
 fn spawn_cli(stand_in: &StandIn, args: &[&str], out: &Path) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
-        .env_clear()
-        .env("BRAZE_API_KEY", stand_in.braze().api_key())
-        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+    stand_in
+        .process()
         .args(args)
         .arg("--out")
         .arg(out)
@@ -118,20 +93,26 @@ fn spawn_cli(stand_in: &StandIn, args: &[&str], out: &Path) -> std::process::Chi
         .unwrap()
 }
 
+/// Waits until an export writes `out`: its sidecar is written once the file is created and
+/// locked.
+fn wait_until_writing(out: &Path) {
+    let started = Instant::now();
+    while !sidecar(out).exists() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the export never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn users_and_export_never_replace_a_file_the_other_is_writing() {
-    let stand_in = slow_stand_in(Duration::from_secs(3));
+    let stand_in = slow_stand_in();
     let dir = tempfile::tempdir().unwrap();
     let users = ["users", common::README_ID, "--fields", "external_id", "--overwrite"];
 
     // An export writing the file: users --overwrite is refused before it starts an export.
     let out = dir.path().join("segments.jsonl");
     let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
-    let started = Instant::now();
-    while !sidecar(&out).exists() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the export never started");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until_writing(&out);
     let (_, stderr) = stand_in.cli().args(users).arg("--out").arg(&out).run_expecting(2);
     assert!(stderr.contains("another export is writing to"), "{stderr}");
     assert!(export.wait().unwrap().success());

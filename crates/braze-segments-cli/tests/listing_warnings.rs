@@ -5,7 +5,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::text;
+use common::{cli_for, text};
 
 /// A Braze listing one segment with an id and two without a usable one; details all succeed.
 fn odd_ids() -> httpmock::MockServer {
@@ -30,18 +30,10 @@ fn odd_ids() -> httpmock::MockServer {
     server
 }
 
-fn cli(server: &httpmock::MockServer) -> Command {
-    let mut cmd = Command::cargo_bin("braze-segments").unwrap();
-    cmd.env_clear()
-        .env("BRAZE_API_KEY", "k")
-        .env("BRAZE_REST_ENDPOINT", server.base_url());
-    cmd
-}
-
 #[test]
 fn list_warns_of_segments_listed_without_a_usable_id() {
     let server = odd_ids();
-    let out = cli(&server).args(["list"]).assert().code(0).get_output().clone();
+    let out = cli_for(&server).args(["list"]).assert().code(0).get_output().clone();
     let stderr = text(&out.stderr);
     assert!(stderr.contains("1 segment(s)"), "{stderr}");
     assert!(
@@ -57,7 +49,7 @@ fn export_warns_of_segments_listed_without_a_usable_id() {
     let server = odd_ids();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.jsonl");
-    let out = cli(&server)
+    let out = cli_for(&server)
         .args(["export", "--out"])
         .arg(&path)
         .assert()
@@ -98,7 +90,7 @@ fn export_of_pages_that_cycle_ends_as_an_incomplete_listing() {
         then.status(200)
             .json_body(serde_json::json!({"message": "success", "name": "fine"}));
     });
-    let out = cli(&server)
+    let out = cli_for(&server)
         .args(["export", "--out", "-"])
         .assert()
         .code(1)

@@ -9,14 +9,6 @@ use braze_segments_mock_server::MockConfig;
 use common::pty::{on_a_terminal, Side};
 use common::{no_rate_limit, StandIn};
 
-fn cli(stand_in: &StandIn) -> std::process::Command {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"));
-    cmd.env_clear()
-        .env("BRAZE_API_KEY", stand_in.braze().api_key())
-        .env("BRAZE_REST_ENDPOINT", stand_in.braze().url());
-    cmd
-}
-
 #[test]
 fn the_export_bar_is_shown_then_cleared_before_the_summary() {
     let stand_in = StandIn::start(MockConfig {
@@ -25,7 +17,7 @@ fn the_export_bar_is_shown_then_cleared_before_the_summary() {
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("segments.jsonl");
-    let mut cmd = cli(&stand_in);
+    let mut cmd = stand_in.process();
     cmd.args(["export", "--out"]).arg(&out);
     let (code, written, screen) = on_a_terminal(cmd, Side::Stderr);
 
@@ -46,7 +38,7 @@ fn the_users_spinner_is_shown_then_cleared_before_the_summary() {
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("users.jsonl");
-    let mut cmd = cli(&stand_in);
+    let mut cmd = stand_in.process();
     cmd.args(["users", common::README_ID, "--fields", "external_id,email", "--out"])
         .arg(&out);
     let (code, written, screen) = on_a_terminal(cmd, Side::Stderr);

@@ -5,9 +5,8 @@ mod common;
 
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use braze_segments_mock_server::MockConfig;
-use common::{no_rate_limit, text, RunExpecting, StandIn, README_ID};
+use common::{cli_for, no_rate_limit, text, RunExpecting, StandIn, README_ID};
 
 /// ESC starting a colour, BEL, and a newline followed by a line that pretends to be ours.
 const EVIL_NAME: &str = "red\u{1b}[31m bell\u{7}\nerror: FAKE LINE";
@@ -44,14 +43,6 @@ fn hostile_braze() -> httpmock::MockServer {
     server
 }
 
-fn cli(server: &httpmock::MockServer) -> Command {
-    let mut cmd = Command::cargo_bin("braze-segments").unwrap();
-    cmd.env_clear()
-        .env("BRAZE_API_KEY", "k")
-        .env("BRAZE_REST_ENDPOINT", server.base_url());
-    cmd
-}
-
 /// No control character but the line ends; no line that the server made up.
 fn assert_inert(output: &str) {
     assert!(
@@ -68,7 +59,7 @@ fn assert_inert(output: &str) {
 fn server_text_reaches_the_terminal_with_control_characters_escaped() {
     let server = hostile_braze();
 
-    let (stdout, _) = cli(&server).args(["details", "evil-1"]).run_expecting(0);
+    let (stdout, _) = cli_for(&server).args(["details", "evil-1"]).run_expecting(0);
     assert_inert(&stdout);
     assert!(
         stdout.starts_with("red\\u{1b}[31m bell\\u{7}\\nerror: FAKE LINE\n"),
@@ -78,18 +69,20 @@ fn server_text_reaches_the_terminal_with_control_characters_escaped() {
     assert!(stdout.contains("a\\u{9b}31m"), "C1 controls too: {stdout}");
 
     // JSON stays JSON, with the text exactly as Braze sent it.
-    let (stdout, _) = cli(&server).args(["details", "evil-1", "-o", "json"]).run_expecting(0);
+    let (stdout, _) = cli_for(&server)
+        .args(["details", "evil-1", "-o", "json"])
+        .run_expecting(0);
     let parsed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(parsed["name"], EVIL_NAME);
 
-    let (stdout, _) = cli(&server).args(["list"]).run_expecting(0);
+    let (stdout, _) = cli_for(&server).args(["list"]).run_expecting(0);
     assert_inert(&stdout);
     assert_eq!(stdout.lines().count(), 3, "a header and two rows: {stdout}");
-    let (stdout, _) = cli(&server).args(["list", "-o", "jsonl"]).run_expecting(0);
+    let (stdout, _) = cli_for(&server).args(["list", "-o", "jsonl"]).run_expecting(0);
     let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["name"], EVIL_NAME);
 
-    let (_, stderr) = cli(&server).args(["details", "missing"]).run_expecting(1);
+    let (_, stderr) = cli_for(&server).args(["details", "missing"]).run_expecting(1);
     assert_inert(&stderr);
     assert!(
         stderr.contains("no such segment\\u{1b}[2J\\u{7}\\r\\nerror: FAKE LINE"),
@@ -98,7 +91,7 @@ fn server_text_reaches_the_terminal_with_control_characters_escaped() {
 
     // The export's failed-segment lines: the id and the message, both from the server.
     let dir = tempfile::tempdir().unwrap();
-    let (_, stderr) = cli(&server)
+    let (_, stderr) = cli_for(&server)
         .args(["--max-attempts", "1", "export", "--out"])
         .arg(dir.path().join("x.jsonl"))
         .run_expecting(1);

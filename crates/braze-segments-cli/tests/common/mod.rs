@@ -44,6 +44,25 @@ impl StandIn {
     pub fn cli(&self) -> Command {
         self.cli_with_key(self.braze().api_key())
     }
+
+    /// The CLI as a plain process for this stand-in, for tests that spawn it, signal it or
+    /// give it their own stdin, stdout or stderr.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"));
+        cmd.env_clear()
+            .env("BRAZE_API_KEY", self.braze().api_key())
+            .env("BRAZE_REST_ENDPOINT", self.braze().url());
+        cmd
+    }
+}
+
+/// The CLI configured for an httpmock server (key `k`), through the environment.
+pub fn cli_for(server: &httpmock::MockServer) -> Command {
+    let mut cmd = Command::cargo_bin("braze-segments").unwrap();
+    cmd.env_clear()
+        .env("BRAZE_API_KEY", "k")
+        .env("BRAZE_REST_ENDPOINT", server.base_url());
+    cmd
 }
 
 impl Drop for StandIn {
