@@ -73,13 +73,10 @@ pub fn path_of(out: &Path) -> PathBuf {
 pub fn not_a_notes_file(out: &Path) -> Result<(), crate::Failure> {
     let named = out.to_string_lossy().ends_with(SUFFIX);
     if named || matches!(Sidecar::find(out), Ok(Found::Ours(_))) {
-        return Err(crate::Failure {
-            code: 2,
-            message: format!(
-                "{} is an export's notes file ({SUFFIX}): it is never written as an output; choose another --out",
-                out.display()
-            ),
-        });
+        return Err(super::usage(format!(
+            "{} is an export's notes file ({SUFFIX}): it is never written as an output; choose another --out",
+            out.display()
+        )));
     }
     Ok(())
 }
