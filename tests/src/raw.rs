@@ -15,26 +15,35 @@ pub enum RawReply {
     Close,
 }
 
-/// A running raw server; set the reply with [`RawServer::set`].
+/// A running raw server: one started with a fixed reply changes it with [`RawServer::set`].
 pub struct RawServer {
     url: String,
-    reply: Arc<Mutex<RawReply>>,
+    reply: Option<Arc<Mutex<RawReply>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl RawServer {
     /// Starts serving `reply` to every request.
     pub async fn start(reply: RawReply) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let reply = Arc::new(Mutex::new(reply));
         let shared = reply.clone();
+        let mut server = RawServer::answering(move |_| shared.lock().unwrap().clone()).await;
+        server.reply = Some(reply);
+        server
+    }
+
+    /// Starts answering each request with what `answer` makes of its target (the path and
+    /// query of its request line), for answers that depend on the request.
+    pub async fn answering(answer: impl Fn(&str) -> RawReply + Send + Sync + 'static) -> RawServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let answer = Arc::new(answer);
         let task = tokio::spawn(async move {
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else {
                     return;
                 };
-                let reply = shared.lock().unwrap().clone();
+                let answer = answer.clone();
                 tokio::spawn(async move {
                     // Read the request head (the SDK only sends GETs without a body).
                     let mut head = Vec::new();
@@ -45,7 +54,9 @@ impl RawServer {
                             Ok(n) => head.extend_from_slice(&buf[..n]),
                         }
                     }
-                    if let RawReply::Bytes(bytes) = reply {
+                    let head = String::from_utf8_lossy(&head);
+                    let target = head.split(' ').nth(1).unwrap_or("/");
+                    if let RawReply::Bytes(bytes) = answer(target) {
                         let _ = stream.write_all(&bytes).await;
                         let _ = stream.flush().await;
                     }
@@ -53,7 +64,7 @@ impl RawServer {
                 });
             }
         });
-        RawServer { url, reply, task }
+        RawServer { url, reply: None, task }
     }
 
     /// The base URL.
@@ -61,9 +72,13 @@ impl RawServer {
         &self.url
     }
 
-    /// Changes what later requests get.
+    /// Changes what later requests get (a server started with [`RawServer::start`]).
     pub fn set(&self, reply: RawReply) {
-        *self.reply.lock().unwrap() = reply;
+        let fixed = self
+            .reply
+            .as_ref()
+            .expect("set is for a server started with a fixed reply");
+        *fixed.lock().unwrap() = reply;
     }
 
     /// A whole HTTP/1.1 response with `Content-Length`.

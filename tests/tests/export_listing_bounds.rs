@@ -6,69 +6,60 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use braze_segments::{Client, Error, ExportOptions, SortDirection, MAX_LIST_PAGES};
+use braze_segments_tests::raw::RawServer;
 use futures::StreamExt as _;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// What page `n` of `/segments/list` lists: `(id, name)` items (`None`: the id left out).
 type Pages = fn(u32) -> Vec<(Option<String>, String)>;
 
-/// A Braze whose list pages come from `pages` and whose details calls all succeed; returns a
-/// client and the count of list requests served.
-async fn braze(pages: Pages) -> (Client, Arc<AtomicU32>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+/// A Braze whose list pages come from `pages` and whose details calls all succeed.
+struct Braze {
+    client: Client,
+    /// How many list requests it served.
+    list_requests: Arc<AtomicU32>,
+    _server: RawServer,
+}
+
+async fn braze(pages: Pages) -> Braze {
     let list_requests = Arc::new(AtomicU32::new(0));
     let counter = list_requests.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let head = String::from_utf8_lossy(&head);
-                let target = head.split(' ').nth(1).unwrap_or("/");
-                let body = if target.starts_with("/segments/list") {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    let page: u32 = target
-                        .split(['?', '&'])
-                        .find_map(|p| p.strip_prefix("page="))
-                        .and_then(|p| p.parse().ok())
-                        .unwrap_or(0);
-                    let segments: Vec<_> = pages(page)
-                        .into_iter()
-                        .map(|(id, name)| match id {
-                            Some(id) => serde_json::json!({"id": id, "name": name}),
-                            None => serde_json::json!({"name": name}),
-                        })
-                        .collect();
-                    serde_json::json!({"message": "success", "segments": segments})
-                } else {
-                    serde_json::json!({"message": "success", "name": "fine"})
-                };
-                let body = body.to_string();
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
+    let server = RawServer::answering(move |target| {
+        let body = if target.starts_with("/segments/list") {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let page: u32 = target
+                .split(['?', '&'])
+                .find_map(|p| p.strip_prefix("page="))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let segments: Vec<_> = pages(page)
+                .into_iter()
+                .map(|(id, name)| match id {
+                    Some(id) => serde_json::json!({"id": id, "name": name}),
+                    None => serde_json::json!({"name": name}),
+                })
+                .collect();
+            serde_json::json!({"message": "success", "segments": segments})
+        } else {
+            serde_json::json!({"message": "success", "name": "fine"})
+        };
+        RawServer::response(
+            200,
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    })
+    .await;
     let client = Client::builder()
         .api_key(braze_segments_tests::KEY)
-        .endpoint(url)
+        .endpoint(server.url())
         .retry(braze_segments_tests::fast_policy())
         .build()
         .unwrap();
-    (client, list_requests)
+    Braze {
+        client,
+        list_requests,
+        _server: server,
+    }
 }
 
 fn full_page(prefix: &str) -> Vec<(Option<String>, String)> {
@@ -96,7 +87,11 @@ fn assert_not_advancing(error: &Error) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_cycling_with_period_two_end_the_list_stream_with_an_error() {
-    let (client, list_requests) = braze(period_two).await;
+    let Braze {
+        client,
+        list_requests,
+        _server,
+    } = braze(period_two).await;
     let items: Vec<_> = client.segments(SortDirection::Asc).collect().await;
     assert_eq!(items.len(), 201, "two pages of segments, then the error");
     assert!(items[..200].iter().all(Result::is_ok));
@@ -108,7 +103,11 @@ async fn pages_cycling_with_period_two_end_the_list_stream_with_an_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_cycling_with_period_two_end_the_export_as_a_listing_failure() {
-    let (client, list_requests) = braze(period_two).await;
+    let Braze {
+        client,
+        list_requests,
+        _server,
+    } = braze(period_two).await;
     let mut stream = client.export_segments(ExportOptions::default());
     let (mut written, mut listing_failures) = (0, Vec::new());
     while let Some(item) = stream.next().await {
@@ -130,7 +129,11 @@ async fn pages_cycling_with_period_two_end_the_export_as_a_listing_failure() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_pages_that_keep_adding_an_id_stop_at_the_page_bound_with_an_error() {
-    let (client, list_requests) = braze(one_new_id_a_page).await;
+    let Braze {
+        client,
+        list_requests,
+        _server,
+    } = braze(one_new_id_a_page).await;
     let items: Vec<_> = client.segments(SortDirection::Desc).collect().await;
     let (ok, errors): (Vec<_>, Vec<_>) = items.iter().partition(|i| i.is_ok());
     assert_eq!(errors.len(), 1);
@@ -165,7 +168,7 @@ fn names(segments: &[braze_segments::SegmentSummary]) -> Vec<(&str, &str)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_stream_keeps_the_segments_listed_without_a_usable_id() {
-    let (client, _) = braze(odd_ids).await;
+    let Braze { client, _server, .. } = braze(odd_ids).await;
     let mut list = client.segments(SortDirection::Asc);
     let mut ids = Vec::new();
     while let Some(item) = list.next().await {
@@ -185,7 +188,7 @@ async fn the_list_stream_keeps_the_segments_listed_without_a_usable_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_export_reports_the_segments_listed_without_a_usable_id_once() {
-    let (client, _) = braze(odd_ids).await;
+    let Braze { client, _server, .. } = braze(odd_ids).await;
     let mut stream = client.export_segments(ExportOptions::default());
     let mut written = Vec::new();
     while let Some(item) = stream.next().await {
