@@ -66,9 +66,14 @@ fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
     assert_eq!(ids, expected, "every segment once");
 }
 
-/// A stand-in whose every answer is held 40 ms, with a users export ready after 3 s.
+/// A stand-in of 120 segments whose every answer is held 40 ms, with a users export ready after
+/// 3 s.
 fn slow_stand_in() -> StandIn {
-    StandIn::start(MockConfig {
+    StandIn::start(slow_config())
+}
+
+fn slow_config() -> MockConfig {
+    MockConfig {
         segments: 120,
         rate_limit: None,
         users_export_ready_after: Duration::from_secs(3),
@@ -79,7 +84,7 @@ fn slow_stand_in() -> StandIn {
             ..FaultConfig::default()
         },
         ..MockConfig::default()
-    })
+    }
 }
 
 fn spawn_cli(stand_in: &StandIn, args: &[&str], out: &Path) -> std::process::Child {
@@ -142,6 +147,70 @@ fn users_and_export_never_replace_a_file_the_other_is_writing() {
     let first: serde_json::Value =
         serde_json::from_str(std::fs::read_to_string(&out).unwrap().lines().next().unwrap()).unwrap();
     assert!(first.get("external_id").is_some(), "{first}");
+}
+
+#[test]
+fn users_never_renames_over_a_file_an_export_began_during_its_run() {
+    // The export is slower than users (400 segments one at a time, each answer held 40 ms), so
+    // it is still writing when users has its archive.
+    let stand_in = StandIn::start(MockConfig {
+        segments: 400,
+        ..slow_config()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new.jsonl");
+    let users_run = stand_in
+        .process()
+        .args([
+            "users",
+            common::README_ID,
+            "--fields",
+            "external_id",
+            "--overwrite",
+            "--out",
+        ])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // users found no file and writes its temporary one; then an export creates and holds `out`.
+    let started = Instant::now();
+    let users_temp = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".braze-users.tmp"))
+    };
+    while users_temp().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "users never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
+    wait_until_writing(&out);
+
+    let users_out = users_run.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&users_out.stderr);
+    assert_eq!(users_out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("another export is writing to") && stderr.contains("the users are in"),
+        "{stderr}"
+    );
+    assert!(export.try_wait().unwrap().is_none(), "the export was still writing");
+    let temp = users_temp().expect("the users are kept in the temporary file the message names");
+    assert!(stderr.contains(&*temp.to_string_lossy()), "{stderr}");
+    let first: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&temp).unwrap().lines().next().unwrap()).unwrap();
+    assert!(first.get("external_id").is_some(), "{first}");
+
+    assert!(export.wait().unwrap().success());
+    let records = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(records.lines().count(), 400, "the export's file is its own");
+    assert!(records
+        .lines()
+        .all(|l| serde_json::from_str::<SegmentRecord>(l).is_ok()));
 }
 
 #[test]

@@ -97,6 +97,20 @@ fn minus_v_shows_one_line_per_call_and_no_attempts() {
     );
     assert!(!stderr.contains("braze.attempt"), "attempts only at -vv: {stderr}");
 
+    // A retried call: -v still shows the call once, and none of its failed attempts.
+    let (url, requests) = flaky_server(1);
+    let (_, stderr) = Command::cargo_bin("braze-segments")
+        .unwrap()
+        .env_clear()
+        .env("BRAZE_API_KEY", KEY)
+        .env("BRAZE_REST_ENDPOINT", &url)
+        .env("NO_COLOR", "1")
+        .args(["-v", "details", README_ID])
+        .run_expecting(0);
+    assert_eq!(requests.load(Ordering::SeqCst), 2, "a 503, then the answer");
+    assert!(stderr.contains("call succeeded"), "{stderr}");
+    assert!(!stderr.contains("attempt failed"), "attempts only at -vv: {stderr}");
+
     // 250 segments: three pages, three calls, three lines.
     let (_, stderr) = stand_in.cli().args(["list", "-o", "jsonl", "-v"]).run_expecting(0);
     let calls = stderr.lines().filter(|l| l.contains("braze.call")).count();

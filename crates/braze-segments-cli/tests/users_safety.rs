@@ -115,6 +115,64 @@ fn overwrite_replaces_the_file_only_when_every_user_is_written() {
     );
 }
 
+#[test]
+fn users_that_cannot_take_the_outs_place_stay_in_the_temporary_file_it_names() {
+    let stand_in = StandIn::start(MockConfig {
+        users_export_ready_after: Duration::from_secs(2),
+        ..no_rate_limit()
+    });
+    stand_in.braze().set_users_in_segment(README_ID, 7);
+    // What appears at `--out` while users waits for Braze: without --overwrite, a file another
+    // program filled (not replaced); with it, a directory (the rename fails).
+    for overwrite in [false, true] {
+        let (flags, problem): (&[&str], _) = if overwrite {
+            (&["--overwrite"], "cannot replace")
+        } else {
+            (&[], "was filled by something else during the run and is left as it is")
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("users.jsonl");
+        let temp = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().ends_with(".braze-users.tmp"))
+        };
+        let child = stand_in
+            .process()
+            .args(["users", README_ID, "--fields", "email", "--out"])
+            .arg(&out)
+            .args(flags)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for("the temporary file", || temp().is_some());
+        if overwrite {
+            std::fs::create_dir(&out).unwrap();
+        } else {
+            std::fs::write(&out, "another program's\n").unwrap();
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{flags:?}: {stderr}");
+        let temp = temp().expect("the temporary file is kept");
+        assert!(
+            stderr.contains(problem) && stderr.contains(&format!("the users are in {}", temp.display())),
+            "{flags:?}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&temp).unwrap().lines().count(),
+            7,
+            "{flags:?}: every user is kept"
+        );
+        if overwrite {
+            assert!(out.is_dir());
+        } else {
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), "another program's\n");
+        }
+    }
+}
+
 /// Waits until `done` holds, failing after a minute.
 fn wait_for(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -107,8 +107,9 @@ impl Output {
     }
 
     /// Writes what is left and, for a file, syncs it and renames it over `--out`. Without
-    /// `--overwrite`, a file that something else filled meanwhile is not replaced: the users
-    /// stay in the temporary file, which the message names.
+    /// `--overwrite`, a file that something else filled meanwhile is not replaced. Whenever the
+    /// written users cannot take `--out`'s place (that, an export writing it, a failed rename),
+    /// they stay in the temporary file, which the message names.
     pub fn finish(mut self) -> Result<(), Failure> {
         let Some(rows) = self.rows.take() else {
             return Ok(());
@@ -126,14 +127,7 @@ impl Output {
             // Made during the run: replaced only when no export is writing it.
             match target::open_locked(&temp.target) {
                 Ok(held) => temp.held = Some(held),
-                Err(refused) if refused.code == 2 => {
-                    let failure = Failure {
-                        code: 1,
-                        message: format!("{}; the users are in {}", refused.message, temp.path.display()),
-                    };
-                    self.temp = None;
-                    return Err(failure);
-                }
+                Err(refused) if refused.code == 2 => return Err(self.kept(refused.message)),
                 // Not a regular file, or gone again: the checks below and the rename say so.
                 Err(_) => {}
             }
@@ -144,23 +138,30 @@ impl Output {
         if !temp.overwrite {
             if let Ok(Existing::Regular { len }) = target::inspect(&temp.target) {
                 if len > 0 {
-                    let failure = Failure {
-                        code: 1,
-                        message: format!(
-                            "{} was filled by something else during the run and is left as it is; \
-                             the users are in {}",
-                            temp.out.display(),
-                            temp.path.display()
-                        ),
-                    };
-                    self.temp = None;
-                    return Err(failure);
+                    let message = format!(
+                        "{} was filled by something else during the run and is left as it is",
+                        temp.out.display()
+                    );
+                    return Err(self.kept(message));
                 }
             }
         }
-        std::fs::rename(&temp.path, &temp.target).map_err(|e| io_failure(&temp.target, "replace", e))?;
+        if let Err(e) = std::fs::rename(&temp.path, &temp.target) {
+            let message = io_failure(&temp.target, "replace", e).message;
+            return Err(self.kept(message));
+        }
         self.temp = None;
         Ok(())
+    }
+
+    /// A failure (exit 1) that leaves the written users in the temporary file, and says where.
+    fn kept(&mut self, problem: String) -> Failure {
+        let kept = self.temp.take().map(|temp| temp.path);
+        let message = match kept {
+            Some(path) => format!("{problem}; the users are in {}", path.display()),
+            None => problem,
+        };
+        Failure { code: 1, message }
     }
 
     /// A failed write: to stdout (a reader that left ends the command quietly), or to the file.
