@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use braze_segments::SegmentRecord;
 use braze_segments_mock_server::{Fault, FaultConfig, MockConfig};
@@ -101,24 +101,22 @@ fn spawn_cli(stand_in: &StandIn, args: &[&str], out: &Path) -> std::process::Chi
 /// Waits until an export writes `out`: its sidecar is written once the file is created and
 /// locked.
 fn wait_until_writing(out: &Path) {
-    let started = Instant::now();
-    while !sidecar(out).exists() {
-        assert!(started.elapsed() < Duration::from_secs(60), "the export never started");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    common::wait_for("the export to start writing", || sidecar(out).exists());
 }
+
+/// `users` replacing a file (`--out` follows).
+const USERS: [&str; 5] = ["users", common::README_ID, "--fields", "external_id", "--overwrite"];
 
 #[test]
 fn users_and_export_never_replace_a_file_the_other_is_writing() {
     let stand_in = slow_stand_in();
     let dir = tempfile::tempdir().unwrap();
-    let users = ["users", common::README_ID, "--fields", "external_id", "--overwrite"];
 
     // An export writing the file: users --overwrite is refused before it starts an export.
     let out = dir.path().join("segments.jsonl");
     let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
     wait_until_writing(&out);
-    let (_, stderr) = stand_in.cli().args(users).arg("--out").arg(&out).run_expecting(2);
+    let (_, stderr) = stand_in.cli().args(USERS).arg("--out").arg(&out).run_expecting(2);
     assert!(stderr.contains("another export is writing to"), "{stderr}");
     assert!(export.wait().unwrap().success());
     let records = std::fs::read_to_string(&out).unwrap();
@@ -130,7 +128,7 @@ fn users_and_export_never_replace_a_file_the_other_is_writing() {
     // users replacing an existing file holds it from the start: an export to it is refused.
     let out = dir.path().join("users.jsonl");
     std::fs::write(&out, b"an older users file\n").unwrap();
-    let mut users_run = spawn_cli(&stand_in, &users, &out);
+    let mut users_run = spawn_cli(&stand_in, &USERS, &out);
     std::thread::sleep(Duration::from_millis(500));
     assert!(
         users_run.try_wait().unwrap().is_none(),
@@ -161,33 +159,15 @@ fn users_never_renames_over_a_file_an_export_began_during_its_run() {
     let out = dir.path().join("new.jsonl");
     let users_run = stand_in
         .process()
-        .args([
-            "users",
-            common::README_ID,
-            "--fields",
-            "external_id",
-            "--overwrite",
-            "--out",
-        ])
+        .args(USERS)
+        .arg("--out")
         .arg(&out)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // users found no file and writes its temporary one; then an export creates and holds `out`.
-    let started = Instant::now();
-    let users_temp = || {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.to_string_lossy().ends_with(".braze-users.tmp"))
-    };
-    while users_temp().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "users never started writing"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let users_temp = || common::users_temp_file(dir.path());
+    common::wait_for("users to write its temporary file", || users_temp().is_some());
     let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
     wait_until_writing(&out);
 
@@ -231,18 +211,7 @@ fn an_exports_notes_file_is_never_an_output() {
             let (_, stderr) = stand_in.cli().args(flags).arg("--out").arg(target).run_expecting(2);
             assert!(stderr.contains("is an export's notes file"), "{flags:?}: {stderr}");
         }
-        let (_, stderr) = stand_in
-            .cli()
-            .args([
-                "users",
-                common::README_ID,
-                "--fields",
-                "external_id",
-                "--overwrite",
-                "--out",
-            ])
-            .arg(target)
-            .run_expecting(2);
+        let (_, stderr) = stand_in.cli().args(USERS).arg("--out").arg(target).run_expecting(2);
         assert!(stderr.contains("is an export's notes file"), "{stderr}");
     }
     assert_eq!(std::fs::read(&notes).unwrap(), notes_text, "the notes are untouched");

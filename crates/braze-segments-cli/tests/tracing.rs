@@ -42,17 +42,20 @@ fn flaky_server(failures: usize) -> (String, Arc<AtomicUsize>) {
     (url, requests)
 }
 
+/// The CLI with key [`KEY`] for the server at `url`, without colours.
+fn cli_at(url: &str) -> Command {
+    let mut cmd = Command::cargo_bin("braze-segments").unwrap();
+    cmd.env_clear()
+        .env("BRAZE_API_KEY", KEY)
+        .env("BRAZE_REST_ENDPOINT", url)
+        .env("NO_COLOR", "1");
+    cmd
+}
+
 #[test]
 fn each_log_line_names_one_attempt() {
     let (url, requests) = flaky_server(2);
-    let (stdout, stderr) = Command::cargo_bin("braze-segments")
-        .unwrap()
-        .env_clear()
-        .env("BRAZE_API_KEY", KEY)
-        .env("BRAZE_REST_ENDPOINT", &url)
-        .env("NO_COLOR", "1")
-        .args(["-vv", "details", README_ID])
-        .run_expecting(0);
+    let (stdout, stderr) = cli_at(&url).args(["-vv", "details", README_ID]).run_expecting(0);
     assert!(stdout.contains("Lapsed Users - 7 days"), "{stdout}");
     assert_eq!(requests.load(Ordering::SeqCst), 3, "two 503s, then the answer");
 
@@ -99,14 +102,7 @@ fn minus_v_shows_one_line_per_call_and_no_attempts() {
 
     // A retried call: -v still shows the call once, and none of its failed attempts.
     let (url, requests) = flaky_server(1);
-    let (_, stderr) = Command::cargo_bin("braze-segments")
-        .unwrap()
-        .env_clear()
-        .env("BRAZE_API_KEY", KEY)
-        .env("BRAZE_REST_ENDPOINT", &url)
-        .env("NO_COLOR", "1")
-        .args(["-v", "details", README_ID])
-        .run_expecting(0);
+    let (_, stderr) = cli_at(&url).args(["-v", "details", README_ID]).run_expecting(0);
     assert_eq!(requests.load(Ordering::SeqCst), 2, "a 503, then the answer");
     assert!(stderr.contains("call succeeded"), "{stderr}");
     assert!(!stderr.contains("attempt failed"), "attempts only at -vv: {stderr}");
@@ -159,14 +155,7 @@ fn a_server_echoing_the_key_or_a_signed_location_leaves_no_secret_in_the_logs() 
         ("Braze answered 400", ["-vv", "details", README_ID]),
         ("Braze answered 302", ["-vv", "details", README_ID]),
     ] {
-        let (_, stderr) = Command::cargo_bin("braze-segments")
-            .unwrap()
-            .env_clear()
-            .env("BRAZE_API_KEY", KEY)
-            .env("BRAZE_REST_ENDPOINT", &url)
-            .env("NO_COLOR", "1")
-            .args(args)
-            .run_expecting(1);
+        let (_, stderr) = cli_at(&url).args(args).run_expecting(1);
         assert!(stderr.contains(expected), "{stderr}");
         assert!(
             stderr.contains("attempt failed"),

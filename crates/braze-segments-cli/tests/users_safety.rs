@@ -4,10 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use braze_segments_mock_server::{Endpoint, MockConfig};
-use common::{no_rate_limit, RunExpecting as _, StandIn, README_ID};
+use common::{no_rate_limit, users_temp_file, wait_for, RunExpecting as _, StandIn, README_ID};
 
 fn assert_nothing_sent(stand_in: &StandIn) {
     assert_eq!(stand_in.braze().counters().total(), 0, "no request to Braze");
@@ -132,12 +132,7 @@ fn users_that_cannot_take_the_outs_place_stay_in_the_temporary_file_it_names() {
         };
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("users.jsonl");
-        let temp = || {
-            std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .find(|p| p.to_string_lossy().ends_with(".braze-users.tmp"))
-        };
+        let temp = || users_temp_file(dir.path());
         let child = stand_in
             .process()
             .args(["users", README_ID, "--fields", "email", "--out"])
@@ -170,15 +165,6 @@ fn users_that_cannot_take_the_outs_place_stay_in_the_temporary_file_it_names() {
         } else {
             assert_eq!(std::fs::read_to_string(&out).unwrap(), "another program's\n");
         }
-    }
-}
-
-/// Waits until `done` holds, failing after a minute.
-fn wait_for(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -7,19 +7,10 @@ mod common;
 
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use braze_segments_mock_server::{Endpoint, MockConfig};
-use common::{no_rate_limit, text, StandIn, README_ID};
-
-/// Waits until `done` holds, failing after a minute.
-fn wait_for(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use common::{no_rate_limit, text, wait_for, StandIn, README_ID};
 
 /// `users` writing to `out`, started in the background against `stand_in`.
 fn spawn_users(stand_in: &StandIn, out: &Path, extra: &[&Path]) -> Child {

@@ -56,6 +56,23 @@ impl StandIn {
     }
 }
 
+/// Waits until `done` holds, failing after a minute.
+pub fn wait_for(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The temporary file `users` writes its users to in `dir`, while it runs (or kept after).
+pub fn users_temp_file(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".braze-users.tmp"))
+}
+
 /// The CLI configured for an httpmock server (key `k`), through the environment.
 pub fn cli_for(server: &httpmock::MockServer) -> Command {
     let mut cmd = Command::cargo_bin("braze-segments").unwrap();
