@@ -63,18 +63,18 @@ pub fn check_servers(spec: &Value) -> Vec<Problem> {
     problems
 }
 
-/// The files whose hand-typed instance names are checked: the README and every Rust source of
-/// the crates (the generated snapshots aside).
+/// The files whose hand-typed instance names are checked: the README, the docs, and every Rust
+/// source and README of the crates (the generated snapshots aside).
 fn texts(root: &Path) -> Vec<PathBuf> {
     let mut files = vec![root.join("README.md")];
-    let mut dirs = vec![root.join("crates")];
+    let mut dirs = vec![root.join("crates"), root.join("docs")];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() && path.file_name().is_some_and(|n| n != "generated" && n != "target") {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
                 files.push(path);
             }
         }
@@ -95,7 +95,8 @@ pub fn check_instance_texts(root: &Path) -> Vec<Problem> {
             continue;
         };
         let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
-        let readme = rel == "README.md";
+        // Documentation: every name and REST URL in it must be real.
+        let readme = rel.ends_with(".md");
         for (n, line) in text.lines().enumerate() {
             let at = format!("{rel}:{}", n + 1);
             let names = instance_names(line);
