@@ -3,7 +3,7 @@
 //! nothing, so no segment is written twice, no file replaced under its writer, and no sidecar
 //! replaced under the first; an export's notes file is never an output.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! names the fix, even after `cargo xtask generate` has refreshed the snapshots. Proved on
 //! temporary copies of the real files.
 
-mod common;
+use crate::common;
 
 use common::{assert_has, copy_of_workspace, report, report_after_generate};
 

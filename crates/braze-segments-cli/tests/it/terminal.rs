@@ -1,7 +1,7 @@
 //! What reaches a terminal: server text with its control characters shown as escapes, and a
 //! stderr nobody reads never turning into a panic.
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 

@@ -1,7 +1,7 @@
 //! `export` never destroys or duplicates data: the files it refuses to touch, the torn record it
 //! may drop, and how it knows a file continues an export of the same workspace.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

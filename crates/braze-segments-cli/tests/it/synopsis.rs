@@ -1,4 +1,4 @@
-//! The README's synopsis (the `sh` block under "## The command line") names, for each command,
+//! The command line's synopsis (the `sh` block under "## Synopsis" in docs/cli.md) names, for each command,
 //! exactly the flags its `--help` shows.
 
 use std::collections::BTreeSet;
@@ -18,15 +18,15 @@ fn long_flags(text: &str) -> BTreeSet<String> {
 /// The synopsis block, by command: each command's lines (a line starting with its name, and
 /// the more deeply indented lines after it), and the lines of the CONNECTION paragraph.
 fn synopsis() -> (String, Vec<(String, String)>, String) {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
     let block: Vec<&str> = readme
         .lines()
-        .skip_while(|l| *l != "## The command line")
+        .skip_while(|l| *l != "## Synopsis")
         .skip_while(|l| *l != "```sh")
         .skip(1)
         .take_while(|l| *l != "```")
         .collect();
-    assert!(!block.is_empty(), "the README has the synopsis");
+    assert!(!block.is_empty(), "docs/cli.md has the synopsis");
     let top = block[0].to_owned();
     let mut commands: Vec<(String, String)> = Vec::new();
     let mut connection = String::new();

@@ -1,7 +1,7 @@
 //! The stand-in's users export endpoints over real HTTP (plain reqwest, never the SDK): what
 //! they refuse and how, the key, faults and budget as on every endpoint, methods, the users.
 
-mod mock_users;
+use crate::mock_users;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

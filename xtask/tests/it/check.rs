@@ -1,6 +1,6 @@
 //! `cargo xtask check` catches each kind of drift, proved on temporary copies of the real files.
 
-mod common;
+use crate::common;
 
 use common::{copy_of_workspace, edit, report};
 use xtask::{check_all, generate, CLIENT_SNAPSHOT, HTTPMOCK_SNAPSHOT, SPEC};

@@ -1,7 +1,7 @@
 //! What `export` reports about segments it could not write: a segment archived while the export
 //! ran is gone, not failed.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::TcpListener;

@@ -1,7 +1,7 @@
 //! The stand-in's users export over real HTTP (plain reqwest, never the SDK): the export's
 //! lifecycle, its storage host on another origin, the archive it serves.
 
-mod mock_users;
+use crate::mock_users;
 
 use std::collections::HashSet;
 use std::io::Read as _;

@@ -3,7 +3,7 @@
 //! bar is shown while work goes on, and gone when the summary is written.
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use braze_segments_mock_server::MockConfig;
 use common::pty::{on_a_terminal, Side};

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use assert_cmd::Command;
 use braze_segments_mock_server::{Fault, FaultConfig, MockConfig};
 
-mod common;
+use crate::common;
 
 use common::{no_rate_limit, RunExpecting, StandIn, README_ID};
 

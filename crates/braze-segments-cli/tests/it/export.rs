@@ -1,6 +1,6 @@
 //! `list`, `data-series` and `export` as a user runs them: formats, crash-and-resume, CSV quoting.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;

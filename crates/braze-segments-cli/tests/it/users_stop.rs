@@ -3,7 +3,7 @@
 //! be read (the export cancelled: its link is lost) or whose link cannot be reached (cancelled),
 //! a stdout closed by the shell (refused before anything is sent).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Stdio};

@@ -2,7 +2,7 @@
 //! is closed (`>&-`): the results would otherwise be lost while the command said it succeeded.
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use common::{no_rate_limit, StandIn, README_ID};
 

@@ -1,7 +1,7 @@
 //! `users` never sends anything it should not, and never harms a file: usage checks before any
 //! request (and before `--demo` starts), an `--out` replaced only on success, Ctrl-C.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

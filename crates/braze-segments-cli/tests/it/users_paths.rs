@@ -2,7 +2,7 @@
 //! fail or destroy at its end (the archive kept over the output, a directory missing), written
 //! through a link, and an archive path that appears during the run.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Stdio;

@@ -1,7 +1,7 @@
 //! `--reserve` and `--budget-share`: checked before any request, and an export that meets a
 //! spent budget says it waits, then completes.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

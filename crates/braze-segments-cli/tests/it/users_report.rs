@@ -1,7 +1,7 @@
 //! What `users` says: lines of the archive that are not users (listed, counted, exit 1), the
 //! progress lines (polls, the whole download), counts in the singular for one.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

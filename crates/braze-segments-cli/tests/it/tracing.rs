@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use assert_cmd::Command;
 
-mod common;
+use crate::common;
 
 use common::{RunExpecting, README_ID};
 

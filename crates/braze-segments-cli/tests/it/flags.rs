@@ -2,7 +2,7 @@
 //! and takes only its own flags, values are checked by clap under the CLI's own names, and
 //! errors about `--endpoint` name `--endpoint`.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{no_rate_limit, text, RunExpecting as _, StandIn, README_ID};

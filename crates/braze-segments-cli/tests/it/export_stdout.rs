@@ -1,7 +1,7 @@
 //! `export --out -` (or `/dev/stdout`) writes the records to stdout: no file, no sidecar, no
 //! resume; a reader that leaves (`| head`) ends the export quietly, as every other command.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::process::Stdio;

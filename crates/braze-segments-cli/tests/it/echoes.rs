@@ -1,7 +1,7 @@
 //! What messages repeat of what they were given: a flag's value that may be a secret pasted in
 //! the wrong place is never echoed, and server text (an id) is shown cut to a bounded length.
 
-mod common;
+use crate::common;
 
 use common::{no_rate_limit, RunExpecting, StandIn};
 

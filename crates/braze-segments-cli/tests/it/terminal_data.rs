@@ -4,7 +4,7 @@
 //! is byte for byte what Braze sent.
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use common::pty::{on_a_terminal, Side};
 

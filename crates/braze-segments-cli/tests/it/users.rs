@@ -2,7 +2,7 @@
 //! the kept archive, `--demo`, an own bucket, an expired link (lines that are not users and the
 //! progress lines: `users_report.rs`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

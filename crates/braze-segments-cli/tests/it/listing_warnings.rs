@@ -2,7 +2,7 @@
 //! listed without a usable id are counted and named in a warning; pages that cycle end the
 //! listing as a failure.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{cli_for, text};

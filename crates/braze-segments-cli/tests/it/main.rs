@@ -1,0 +1,25 @@
+//! The command line's tests, as one binary (each file a module): the `braze-segments` binary run
+//! as a user runs it, against the stand-in server, httpmock and raw servers on loopback.
+
+mod common;
+mod budget;
+mod cli;
+mod closed_stdout;
+mod echoes;
+mod export;
+mod export_report;
+mod export_safety;
+mod export_stdout;
+mod export_writers;
+mod flags;
+mod listing_warnings;
+mod progress_terminal;
+mod synopsis;
+mod terminal;
+mod terminal_data;
+mod tracing;
+mod users;
+mod users_paths;
+mod users_report;
+mod users_safety;
+mod users_stop;
