@@ -99,8 +99,10 @@ pub(crate) async fn export(state: &State, body: Incoming) -> Reply {
     }
     let started = match state.users.jobs.start(&state.config, segment_id, &fields) {
         Ok(started) => started,
+        // As other clients recorded it: a 429, although no rate limit is spent.
         Err(jobs::Refused::Busy) => {
-            return bad(
+            return reply::error(
+                StatusCode::TOO_MANY_REQUESTS,
                 "An export is already in progress for this segment. Wait for it to complete before trying again.",
             )
         }

@@ -1,5 +1,4 @@
-// README.md beside Cargo.toml is a symlink to the workspace's README; `cargo package` puts the
-// file itself there, so this path holds in the workspace and in the package.
+// The crate's own README (its docs.rs front page); the workspace's README is the repository's.
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
@@ -41,7 +40,7 @@ pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SortDirecti
 pub use users::{
     read_archive_file, ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally, DownloadError, DownloadOptions,
     DownloadProgress, EventSummary, UserAlias, UserRecord, UserStream, UsersArchive, UsersExport, UsersExportJob,
-    DEFAULT_USERS_EXPORT_MAX_WAIT,
+    UsersExportStart, DEFAULT_USERS_EXPORT_MAX_WAIT, START_ANSWER_GRACE,
 };
 
 /// The generated low-level client, re-exported for operations this crate does not wrap.

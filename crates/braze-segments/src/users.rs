@@ -8,6 +8,7 @@ mod job;
 mod lines;
 mod options;
 mod record;
+mod start;
 mod storage;
 mod stream;
 
@@ -17,4 +18,5 @@ pub use archive_file::UsersArchive;
 pub use job::{UsersExport, UsersExportJob};
 pub use options::{DownloadError, DownloadOptions, DownloadProgress, DEFAULT_USERS_EXPORT_MAX_WAIT};
 pub use record::{EventSummary, UserAlias, UserRecord};
+pub use start::{UsersExportStart, START_ANSWER_GRACE};
 pub use stream::UserStream;

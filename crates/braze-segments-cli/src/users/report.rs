@@ -10,7 +10,7 @@ use indicatif::HumanBytes;
 use super::output::Output;
 use super::read::Tally;
 use super::signals::{interrupt, Stop};
-use crate::term::{note, shown};
+use crate::term::{brief, note, shown};
 use crate::Failure;
 
 /// How long a cancel is waited for.
@@ -60,21 +60,64 @@ pub fn incomplete(tally: &Tally, name: &str, not_kept: Option<String>) -> Option
     })
 }
 
-/// A start that failed. A 2xx answer that cannot be read means the export started at Braze
-/// with its link lost: it is cancelled.
-pub async fn start_failed(client: &Client, segment_id: &str, error: Error) -> Failure {
-    let accepted = matches!(error, Error::Decode { .. } | Error::BodyTooLarge { .. })
-        && error.status().is_some_and(|status| (200..300).contains(&status));
+/// Whether this run started the export at Braze, as far as it can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Started {
+    /// Braze's answer said so.
+    Yes,
+    /// A request was sent whose answer did not prove the opposite.
+    Maybe,
+    /// Nothing was sent, or every answer proved that nothing started.
+    No,
+}
+
+impl From<bool> for Started {
+    fn from(may_have_started: bool) -> Self {
+        if may_have_started {
+            Started::Maybe
+        } else {
+            Started::No
+        }
+    }
+}
+
+/// The exit code of a run that wrote no users because Braze gave no link to download: the
+/// export goes to the workspace's own storage bucket (or the answer was garbled).
+pub const NO_LINK_CODE: u8 = 3;
+
+/// A start that failed. One that may have started an export (a 2xx answer that cannot be
+/// used, a 5xx that may have started it, an answer that never came) cancels it: its link is
+/// lost, and it would block the segment's next export.
+pub async fn start_failed(client: &Client, segment_id: &str, error: Error, may_have_started: bool) -> Failure {
+    let accepted = error.status().is_some_and(|status| (200..300).contains(&status));
     let mut failure = Failure::from(error);
-    if accepted {
-        note!("users: Braze accepted the export, but its answer cannot be read: the export's link is lost");
+    if may_have_started {
+        if accepted {
+            note!("users: Braze accepted the export, but its answer cannot be used: the export's link is lost");
+        } else {
+            note!("users: the start's answer does not prove that Braze started nothing: the export may be running");
+        }
         cancel(client, segment_id).await;
         failure.message.push_str(
-            "\n  Braze accepted the export but its answer could not be read, so it cannot be downloaded; \
-             it was asked to cancel it (see above), so that the segment is not blocked for the next export",
+            "\n  the export may have started at Braze without a link this run can use, so it was asked to \
+             cancel it (see above), so that the segment is not blocked for the next export",
         );
     }
     failure
+}
+
+/// An answer without a link to download: no users are written, and the exit code says so.
+pub fn no_link(segment_id: &str, prefix: &str, output: &Output) -> Failure {
+    Failure {
+        code: NO_LINK_CODE,
+        message: format!(
+            "Braze's answer holds no link to download: it writes this export's files to the workspace's own \
+             storage bucket, under segment-export/{}/<date>/{prefix}/ (its answer may also have been garbled); \
+             no users were written, and {} is left as it was",
+            brief(segment_id),
+            output.name()
+        ),
+    }
 }
 
 /// A download that failed. An export that was never ready, or whose link could not be reached,
@@ -113,12 +156,27 @@ pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadE
 
 /// A signal before the archive was downloaded: the temporary file goes first (a second signal,
 /// or a SIGKILL after a grace period, may end the process during the cancel), then the export
-/// is cancelled at Braze.
-pub async fn stopped(client: &Client, segment_id: &str, output: Output, stop: Stop) -> Failure {
+/// is cancelled at Braze if this run started it or may have. One it did not start is another
+/// run's (Braze answers a second start of a segment "already in progress"), and Braze's cancel
+/// would end that one.
+pub async fn stopped(client: &Client, segment_id: &str, output: Output, stop: Stop, started: Started) -> Failure {
     note!("users: interrupted ({})", stop.name());
-    let failure = stopped_failure(&output, stop);
+    let mut failure = stopped_failure(&output, stop);
     drop(output);
-    cancel(client, segment_id).await;
+    match started {
+        Started::Yes => cancel(client, segment_id).await,
+        Started::Maybe => {
+            note!(
+                "users: the start was sent and its answer did not come within {}s: it may have started the export",
+                braze_segments::START_ANSWER_GRACE.as_secs()
+            );
+            cancel(client, segment_id).await;
+        }
+        Started::No => {
+            note!("users: this run started no export at Braze (none sent yet, or its answer started none): nothing to cancel");
+            failure.message.push_str("; no export was started at Braze");
+        }
+    }
     failure
 }
 

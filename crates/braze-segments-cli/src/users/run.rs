@@ -1,19 +1,20 @@
 //! The users command's flow: start the export, wait for it and download it, write its users,
 //! say what came of it. A signal stops it at any step (see [`super`]).
 
+use std::cell::Cell;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use braze_segments::{ArchiveLimits, Client, DownloadOptions, UsersArchive, UsersExport};
+use braze_segments::{ArchiveLimits, Client, DownloadOptions, UsersArchive, UsersExport, UsersExportStart};
 
 use super::output::Output;
 use super::paths::dir_of;
 use super::progress::Progress;
 use super::read::{self, Stopped};
-use super::report::{download_failed, incomplete, start_failed, stopped, stopped_failure, summary};
-use super::signals::interrupt;
+use super::report::{download_failed, incomplete, no_link, start_failed, stopped, stopped_failure, summary, Started};
+use super::signals::{interrupt, Stop};
 use super::{check, UsersArgs};
-use crate::term::{brief, note, shown};
+use crate::term::{brief, shown};
 use crate::Failure;
 
 /// The first and the longest interval between polls of the export's link.
@@ -32,29 +33,44 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
     let mut progress = Progress::new();
     let segment_id = args.segment_id.as_str();
 
-    let job = tokio::select! {
-        job = client.start_users_export(&export) => match job {
-            Ok(job) => job,
-            Err(e) => {
+    // A signal while the start is on its way: the SDK says whether this run may have started
+    // an export, the one it may cancel (Braze's cancel ends any export of the segment, also
+    // another process's).
+    let signal = Cell::new(None);
+    let stop = async {
+        signal.set(Some((&mut interrupted).await));
+    };
+    let job = match client.start_users_export_until(&export, stop).await {
+        UsersExportStart::Started(job) => match signal.get() {
+            // Stopped while its answer came: the export is this run's, and is cancelled.
+            Some(stop) => {
                 progress.finish();
-                return Err(start_failed(client, segment_id, e).await);
+                return Err(stopped(client, segment_id, output, stop, Started::Yes).await);
             }
+            None => job,
         },
-        stop = &mut interrupted => {
+        UsersExportStart::Failed {
+            error,
+            may_have_started,
+        } => {
             progress.finish();
-            return Err(stopped(client, segment_id, output, stop).await);
+            return Err(match signal.get() {
+                Some(stop) => stopped(client, segment_id, output, stop, Started::from(may_have_started)).await,
+                None => start_failed(client, segment_id, error, may_have_started).await,
+            });
         }
+        UsersExportStart::Stopped { may_have_started } => {
+            progress.finish();
+            let stop = signal.get().unwrap_or(Stop::CtrlC);
+            return Err(stopped(client, segment_id, output, stop, Started::from(may_have_started)).await);
+        }
+        _ => unreachable!("a start ends started, failed or stopped"),
     };
     let prefix = job.object_prefix().map(|p| brief(p).into_owned());
     let prefix = prefix.as_deref().unwrap_or("(none given)");
     if job.goes_to_own_bucket() {
         progress.finish();
-        note!(
-            "users: Braze writes this export's files to the workspace's own storage bucket, under the object \
-             prefix {prefix}; there is nothing to download here, and {} is left as it was",
-            output.name()
-        );
-        return Ok(());
+        return Err(no_link(segment_id, prefix, &output));
     }
     progress.say(&format!("users: export started (object prefix {prefix})"));
 
@@ -80,7 +96,7 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
         }
         Err(stop) => {
             progress.finish();
-            return Err(stopped(client, segment_id, output, stop).await);
+            return Err(stopped(client, segment_id, output, stop, Started::Yes).await);
         }
     };
     progress.downloaded(archive.len());

@@ -91,7 +91,7 @@ fn a_huge_object_prefix_is_shown_cut_with_its_length_said() {
         .env("BRAZE_REST_ENDPOINT", server.base_url())
         .args(["users", "seg-1", "--fields", "external_id", "--out"])
         .arg(dir.path().join("users.jsonl"))
-        .run_expecting(0);
+        .run_expecting(3);
     assert!(stderr.contains("pyyy"), "{}", &stderr[..stderr.len().min(2000)]);
     assert!(
         stderr.contains("… (100001 characters in all)"),

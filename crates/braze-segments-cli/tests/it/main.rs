@@ -22,4 +22,5 @@ mod users;
 mod users_paths;
 mod users_report;
 mod users_safety;
+mod users_start;
 mod users_stop;

@@ -178,7 +178,7 @@ fn demo_exports_the_users_of_the_readme_segment() {
 }
 
 #[test]
-fn an_own_bucket_export_says_where_the_files_go_and_writes_nothing() {
+fn an_own_bucket_export_says_where_the_files_go_writes_nothing_and_exits_3() {
     let stand_in = StandIn::start(MockConfig {
         own_bucket: true,
         ..ready_at_once()
@@ -189,9 +189,9 @@ fn an_own_bucket_export_says_where_the_files_go_and_writes_nothing() {
         .cli()
         .args(["users", README_ID, "--fields", "email", "--out"])
         .arg(&out)
-        .run_expecting(0);
+        .run_expecting(3);
     assert!(
-        stderr.contains("the workspace's own storage bucket, under the object prefix "),
+        stderr.contains(&format!("the workspace's own storage bucket, under segment-export/{README_ID}/<date>/")),
         "{stderr}"
     );
     assert!(names_in(dir.path()).is_empty(), "nothing written");

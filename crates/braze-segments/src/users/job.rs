@@ -1,14 +1,12 @@
-//! Starting and cancelling a users export: `POST /users/export/segment` and
-//! `POST /export/segment/cancel`, through the generated client like every call to Braze.
+//! What a users export is: the request that starts one ([`UsersExport`]) and the started job
+//! ([`UsersExportJob`]). Starting and cancelling it are in [`super::start`].
 
 use std::fmt;
 
 use braze_segments_api::types as api;
 
-use crate::call::BrazeBody;
-use crate::retry::RetryPolicy;
 use crate::users::ArchiveFormat;
-use crate::{Client, Error};
+use crate::Error;
 
 /// What to export of a segment's users: the request of
 /// [`Client::start_users_export`]. Checked before any request is sent.
@@ -61,7 +59,7 @@ impl UsersExport {
     }
 
     /// The request body, or what is wrong with it.
-    fn body(&self) -> Result<api::UsersExportSegmentRequest, Error> {
+    pub(super) fn body(&self) -> Result<api::UsersExportSegmentRequest, Error> {
         let segment_id = crate::operations::check_segment_id(&self.segment_id)?;
         if self.fields.is_empty() {
             return Err(Error::invalid("fields_to_export", "is empty: name at least one field"));
@@ -196,69 +194,6 @@ pub(crate) fn redacted(url: &str) -> String {
     }
 }
 
-impl BrazeBody for api::UsersExportSegmentResponse {
-    fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl BrazeBody for api::ExportSegmentCancelResponse {
-    fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-/// The statuses that prove Braze started nothing: a start is retried only on these. A 500, a
-/// 504 or a connection lost after the request was sent may have started the export, and a
-/// second start would then be refused ("already in progress").
-const START_RETRY_STATUSES: [u16; 3] = [429, 502, 503];
-
-impl Client {
-    /// `POST /users/export/segment`: starts an export of the segment's users. Braze runs one
-    /// export per segment at a time: a second start is refused (an [`Error::Api`] with Braze's
-    /// message) until the first is ready, or cancelled with
-    /// [`cancel_users_export`](Self::cancel_users_export). Not idempotent, so retried only on
-    /// 429, 502 and 503 (answers that started nothing), whatever the retry policy says of other
-    /// statuses.
-    pub async fn start_users_export(&self, export: &UsersExport) -> Result<UsersExportJob, Error> {
-        let body = export.body()?;
-        let policy = start_policy(self.policy());
-        let response = self
-            .run_with(&policy, "post_users_export_segment", Some(&export.segment_id), |api| {
-                api.post_users_export_segment().body(body.clone()).send()
-            })
-            .await?;
-        Ok(UsersExportJob::from_response(&export.segment_id, response.into_inner()))
-    }
-
-    /// `POST /export/segment/cancel`: cancels the running users export of a segment. Its link
-    /// then never becomes ready.
-    pub async fn cancel_users_export(&self, segment_id: &str) -> Result<(), Error> {
-        let segment_id = crate::operations::check_segment_id(segment_id)?;
-        let body = api::ExportSegmentCancelRequest {
-            segment_id: segment_id
-                .to_owned()
-                .try_into()
-                .map_err(|e| Error::invalid("segment_id", format!("{e}")))?,
-        };
-        self.run("post_export_segment_cancel", Some(segment_id), |api| {
-            api.post_export_segment_cancel().body(body.clone()).send()
-        })
-        .await?;
-        Ok(())
-    }
-}
-
-/// `policy` retrying only the statuses that prove nothing started, and no transport error (the
-/// request may have reached Braze).
-fn start_policy(policy: &RetryPolicy) -> RetryPolicy {
-    let statuses: Vec<u16> = START_RETRY_STATUSES
-        .into_iter()
-        .filter(|s| policy.retries_status(*s))
-        .collect();
-    policy.clone().retry_statuses(statuses).retry_transport_errors(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,20 +256,5 @@ mod tests {
         assert!(!debug.contains("secret") && !debug.contains("pw"), "{debug}");
         assert!(debug.contains("https://bucket.example.com/p.zip?…"), "{debug}");
         assert_eq!(redacted("not a url"), "(not a URL)");
-    }
-
-    #[test]
-    fn a_start_is_retried_only_when_nothing_started() {
-        let policy = start_policy(&RetryPolicy::default());
-        for status in [429, 502, 503] {
-            assert!(policy.retries_status(status), "{status}");
-        }
-        for status in [500, 504, 400] {
-            assert!(!policy.retries_status(status), "{status}");
-        }
-        assert!(!policy.retries_transport_errors());
-        // A policy that retries nothing stays so.
-        let none = start_policy(&RetryPolicy::none().retry_statuses([]));
-        assert!(!none.retries_status(429));
     }
 }
