@@ -1,36 +1,56 @@
-//! What depending on the SDK costs a user at build time: a clean build of a minimal consumer of
-//! `braze-segments` against a minimal consumer of plain `reqwest` + `serde_json` + `tokio` with
-//! the same TLS choice (rustls with aws-lc-rs), on the same machine in the same run, and the
-//! rebuild of the SDK after a one-line spec edit.
+//! What depending on the SDK costs a user at build time: clean builds of a minimal consumer of
+//! `braze-segments` (default features) and of a minimal consumer of plain `reqwest` +
+//! `serde_json` + `tokio` with the same TLS choice (rustls with aws-lc-rs), on the same machine in
+//! the same run, in alternating rounds (the order flips each round), compared by their medians.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// The figures, in seconds.
-#[derive(Debug, Clone, Copy)]
+/// The figures: seconds of each round, and crates compiled.
+#[derive(Debug, Clone)]
 pub struct BuildCost {
-    pub sdk_s: f64,
-    pub plain_s: f64,
+    pub sdk_s: Vec<f64>,
+    pub plain_s: Vec<f64>,
     pub sdk_crates: usize,
     pub plain_crates: usize,
-    pub spec_edit_rebuild_s: f64,
 }
 
 impl BuildCost {
-    pub fn ratio(&self) -> f64 {
-        self.sdk_s / self.plain_s
+    pub fn sdk_median(&self) -> f64 {
+        median(&self.sdk_s)
     }
 
-    pub fn to_json(self) -> serde_json::Value {
+    pub fn plain_median(&self) -> f64 {
+        median(&self.plain_s)
+    }
+
+    /// The SDK consumer's median over the plain one's.
+    pub fn ratio(&self) -> f64 {
+        self.sdk_median() / self.plain_median()
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "sdk_consumer_clean_build_s": self.sdk_s,
             "plain_consumer_clean_build_s": self.plain_s,
-            "ratio": self.ratio(),
+            "sdk_consumer_median_s": self.sdk_median(),
+            "plain_consumer_median_s": self.plain_median(),
+            "ratio_of_medians": self.ratio(),
             "sdk_consumer_crates_compiled": self.sdk_crates,
             "plain_consumer_crates_compiled": self.plain_crates,
-            "rebuild_after_one_line_spec_edit_s": self.spec_edit_rebuild_s,
         })
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count); 0 for none.
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
 }
 
@@ -54,8 +74,8 @@ async fn main() {
 }
 "#;
 
-/// Measures both consumers from clean, then the rebuild after a spec edit.
-pub fn measure(root: &Path) -> Result<BuildCost, String> {
+/// Measures both consumers from clean, `rounds` times each, alternating which goes first.
+pub fn measure(root: &Path, rounds: usize) -> Result<BuildCost, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let base = target_dir(root).join("build-cost");
     let _ = std::fs::remove_dir_all(&base);
@@ -76,16 +96,34 @@ pub fn measure(root: &Path) -> Result<BuildCost, String> {
         PLAIN_MAIN,
         root,
     )?;
-    let (plain_s, plain_crates) = clean_build(&cargo, &plain)?;
-    let (sdk_s, sdk_crates) = clean_build(&cargo, &sdk)?;
-    let spec_edit_rebuild_s = spec_edit_rebuild(&cargo, root)?;
-    Ok(BuildCost {
-        sdk_s,
-        plain_s,
-        sdk_crates,
-        plain_crates,
-        spec_edit_rebuild_s,
-    })
+    let mut cost = BuildCost {
+        sdk_s: Vec::new(),
+        plain_s: Vec::new(),
+        sdk_crates: 0,
+        plain_crates: 0,
+    };
+    for round in 0..rounds.max(1) {
+        let mut order = [(&plain, false), (&sdk, true)];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for (dir, is_sdk) in order {
+            let (seconds, crates) = clean_build(&cargo, dir)?;
+            println!(
+                "round {}: {} consumer {seconds:.1} s ({crates} crates)",
+                round + 1,
+                if is_sdk { "SDK" } else { "plain" }
+            );
+            if is_sdk {
+                cost.sdk_s.push(seconds);
+                cost.sdk_crates = crates;
+            } else {
+                cost.plain_s.push(seconds);
+                cost.plain_crates = crates;
+            }
+        }
+    }
+    Ok(cost)
 }
 
 fn target_dir(root: &Path) -> PathBuf {
@@ -108,6 +146,7 @@ fn consumer(dir: &Path, deps: &str, main: &str, root: &Path) -> Result<PathBuf, 
 
 /// A clean debug build in its own target directory: seconds, and crates compiled.
 fn clean_build(cargo: &str, dir: &Path) -> Result<(f64, usize), String> {
+    let _ = std::fs::remove_dir_all(dir.join("target"));
     let started = Instant::now();
     let out = Command::new(cargo)
         .current_dir(dir)
@@ -128,30 +167,4 @@ fn clean_build(cargo: &str, dir: &Path) -> Result<(f64, usize), String> {
         .filter(|l| l.contains("\"reason\":\"compiler-artifact\""))
         .count();
     Ok((seconds, crates))
-}
-
-/// The SDK's rebuild after one line of the spec changes (the generated crates' copies, which
-/// their build scripts read, as `cargo xtask generate` writes them). The edit is undone after.
-fn spec_edit_rebuild(cargo: &str, root: &Path) -> Result<f64, String> {
-    let copy = root.join("crates/braze-segments-api/openapi/braze-segments.yaml");
-    let original = std::fs::read_to_string(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
-    let build = || {
-        Command::new(cargo)
-            .current_dir(root)
-            .args(["build", "--quiet", "--locked", "-p", "braze-segments"])
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))
-    };
-    // From a built state, so only the edit's consequences are timed.
-    build()?;
-    std::fs::write(&copy, format!("{original}# a one-line edit\n")).map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let status = build();
-    let seconds = started.elapsed().as_secs_f64();
-    std::fs::write(&copy, &original).map_err(|e| e.to_string())?;
-    let _ = build();
-    match status? {
-        s if s.success() => Ok(seconds),
-        _ => Err("the rebuild after the spec edit failed".into()),
-    }
 }

@@ -15,8 +15,9 @@ const USAGE: &str = "usage: cargo xtask <generate|check|bench>
         [--users-sizes 10000,100000,1000000] [--budget-only | --users-only] [--no-build-cost]
              release-build and run the benchmarks; results in target/bench/results.json;
              then the build cost (below)
-  build-cost clean builds of a minimal SDK consumer and a minimal reqwest+serde_json+tokio one
-             (same TLS), their ratio, and the SDK's rebuild after a one-line spec edit;
+  build-cost [--rounds N]
+             clean builds of a minimal SDK consumer and a minimal reqwest+serde_json+tokio one
+             (same TLS), N alternating rounds each (default 1), and the ratio of their medians;
              results in target/bench/build-cost.json";
 
 fn main() -> ExitCode {
@@ -62,11 +63,24 @@ fn main() -> ExitCode {
             let build_cost = !args.iter().any(|a| a == "--no-build-cost");
             let bench_args: Vec<String> = args[1..].iter().filter(|a| *a != "--no-build-cost").cloned().collect();
             match bench(&root, &bench_args) {
-                code if code == ExitCode::SUCCESS && build_cost => build_cost_command(&root),
+                code if code == ExitCode::SUCCESS && build_cost => build_cost_command(&root, 1),
                 code => code,
             }
         }
-        Some("build-cost") => build_cost_command(&root),
+        Some("build-cost") => match args.get(1).map(String::as_str) {
+            None => build_cost_command(&root, 1),
+            Some("--rounds") => match args.get(2).and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0) {
+                Some(rounds) => build_cost_command(&root, rounds),
+                None => {
+                    eprintln!("--rounds takes a count of at least 1\n{USAGE}");
+                    ExitCode::from(2)
+                }
+            },
+            Some(_) => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -118,23 +132,21 @@ fn bench(root: &std::path::Path, args: &[String]) -> ExitCode {
 }
 
 /// `cargo xtask build-cost`.
-fn build_cost_command(root: &std::path::Path) -> ExitCode {
-    println!("build cost: two clean builds of minimal consumers, then a spec edit (takes minutes)");
-    match xtask::build_cost::measure(root) {
+fn build_cost_command(root: &std::path::Path, rounds: usize) -> ExitCode {
+    println!("build cost: clean builds of two minimal consumers, {rounds} round(s) each (takes minutes)");
+    match xtask::build_cost::measure(root, rounds) {
         Ok(cost) => {
             println!(
-                "clean build, minimal consumer of braze-segments: {:.1} s ({} crates)",
-                cost.sdk_s, cost.sdk_crates
+                "clean build, minimal consumer of braze-segments: {:.1} s median ({} crates)",
+                cost.sdk_median(),
+                cost.sdk_crates
             );
             println!(
-                "clean build, minimal consumer of reqwest + serde_json + tokio: {:.1} s ({} crates)",
-                cost.plain_s, cost.plain_crates
+                "clean build, minimal consumer of reqwest + serde_json + tokio: {:.1} s median ({} crates)",
+                cost.plain_median(),
+                cost.plain_crates
             );
-            println!("ratio: {:.2}", cost.ratio());
-            println!(
-                "rebuild of the SDK after a one-line spec edit: {:.2} s",
-                cost.spec_edit_rebuild_s
-            );
+            println!("ratio of the medians: {:.2}", cost.ratio());
             let out = root.join("target/bench/build-cost.json");
             let written = out
                 .parent()

@@ -10,7 +10,8 @@
 //! format version; the version this was written for, [`FORMAT_VERSION`], is named when a
 //! listing differs and the toolchain wrote another).
 //!
-//! Listed, with each crate's default features: every item reachable by a public path (items
+//! Listed, with each crate's default features and then each of its optional features alone (an
+//! item only a feature brings ends with `#[cfg(feature = "…")]`): every item reachable by a public path (items
 //! marked `#[doc(hidden)]` are not), with its kind and signature, struct fields, enum variants,
 //! `#[non_exhaustive]`, inherent methods, trait impls (with their associated types) and the
 //! auto traits `Send`, `Sync`, `Unpin`, `UnwindSafe`, `RefUnwindSafe` (losing one breaks
@@ -29,23 +30,27 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-pub use listing::listing;
+#[cfg(test)]
+use listing::listing;
 
 /// The rustdoc JSON format version the rendering was written against.
 pub const FORMAT_VERSION: u64 = 57;
 
-/// Each listed crate: package, crate name, listing (relative to the workspace root). The
-/// generated client first: the SDK depends on it, so its run builds what the second reuses.
-pub const LISTINGS: [(&str, &str, &str); 2] = [
+/// Each listed crate: package, crate name, listing (relative to the workspace root), and the
+/// optional features whose items it lists too. The generated client first: the SDK depends on
+/// it, so its run builds what the second reuses.
+pub const LISTINGS: [(&str, &str, &str, &[&str]); 2] = [
     (
         "braze-segments-api",
         "braze_segments_api",
         "crates/braze-segments-api/public-api.txt",
+        &[],
     ),
     (
         "braze-segments",
         "braze_segments",
         "crates/braze-segments/public-api.txt",
+        &["export", "users", "quota"],
     ),
 ];
 
@@ -57,8 +62,8 @@ const HEADER: &str =
 /// Writes both listings. Returns the files it changed.
 pub fn write_public_api(root: &Path) -> Result<Vec<PathBuf>, String> {
     let mut changed = Vec::new();
-    for (package, krate, rel) in LISTINGS {
-        let fresh = fresh_listing(root, package, krate)?.0;
+    for (package, krate, rel, features) in LISTINGS {
+        let fresh = fresh_listing(root, package, krate, features)?.0;
         let path = root.join(rel);
         if std::fs::read_to_string(&path).ok().as_deref() == Some(fresh.as_str()) {
             continue;
@@ -73,8 +78,8 @@ pub fn write_public_api(root: &Path) -> Result<Vec<PathBuf>, String> {
 /// stale listing, with a unified diff.
 pub fn check_public_api(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (package, krate, rel) in LISTINGS {
-        let (fresh, format) = match fresh_listing(root, package, krate) {
+    for (package, krate, rel, features) in LISTINGS {
+        let (fresh, format) = match fresh_listing(root, package, krate, features) {
             Ok(found) => found,
             Err(message) => {
                 problems.push(Problem {
@@ -110,22 +115,32 @@ pub fn check_public_api(root: &Path) -> Vec<Problem> {
             message,
             fix: format!(
                 "if the change is meant, {FIX_GENERATE} and commit {rel} with it (a removed or changed \
-                 line breaks users: see the README's public-API review rule); otherwise undo it"
+                 line breaks users: see the public-API review rule in docs/regenerate.md); otherwise undo it"
             ),
         });
     }
     problems
 }
 
-/// The listing of `package` as it is now, and the rustdoc JSON format it was read from.
-fn fresh_listing(root: &Path, package: &str, krate: &str) -> Result<(String, u64), String> {
-    let doc = rustdoc_json(root, package, krate)?;
+/// The listing of `package` as it is now (its default features, then the items each of
+/// `features` adds, marked with it), and the rustdoc JSON format it was read from.
+fn fresh_listing(root: &Path, package: &str, krate: &str, features: &[&str]) -> Result<(String, u64), String> {
+    let doc = rustdoc_json(root, package, krate, None)?;
     let format = doc.get("format_version").and_then(Value::as_u64).unwrap_or(0);
-    Ok((listing(&doc)?, format))
+    let base = listing::lines(&doc)?;
+    let mut all = base.clone();
+    for feature in features {
+        let with = listing::lines(&rustdoc_json(root, package, krate, Some(feature))?)?;
+        for line in with.difference(&base) {
+            all.insert(format!("{line} #[cfg(feature = \"{feature}\")]"));
+        }
+    }
+    Ok((listing::with_header(&all), format))
 }
 
-/// Runs rustdoc's JSON output on `package`'s library and reads it.
-fn rustdoc_json(root: &Path, package: &str, krate: &str) -> Result<Value, String> {
+/// Runs rustdoc's JSON output on `package`'s library (with its default features and `feature`)
+/// and reads it.
+fn rustdoc_json(root: &Path, package: &str, krate: &str, feature: Option<&str>) -> Result<Value, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root.join("target"), PathBuf::from)
@@ -135,6 +150,7 @@ fn rustdoc_json(root: &Path, package: &str, krate: &str) -> Result<Value, String
         .env("RUSTC_BOOTSTRAP", "1")
         .args(["rustdoc", "--locked", "--quiet", "--lib", "-p", package, "--target-dir"])
         .arg(&target)
+        .args(feature.map(|f| ["--features", f]).into_iter().flatten())
         .args(["--", "-Z", "unstable-options", "--output-format", "json"])
         .output()
         .map_err(|e| format!("cannot run {cargo} rustdoc: {e}"))?;

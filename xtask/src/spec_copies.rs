@@ -2,7 +2,8 @@
 //!
 //! `cargo package` ships only a crate's own directory, so `braze-segments-api` and
 //! `braze-segments-httpmock` each keep a copy of `openapi/braze-segments.yaml` under their own
-//! directory (`braze_segments_codegen::PACKAGE_SPEC`) and their build scripts generate from it.
+//! directory (`braze_segments_codegen::PACKAGE_SPEC`), which their build scripts generate from
+//! with the `codegen` feature (without it they compile the committed snapshots).
 //! The workspace's `openapi/braze-segments.yaml` stays the one file people edit:
 //! `cargo xtask generate` writes the copies from it, and `cargo xtask check` fails when a copy
 //! differs from it.
@@ -64,8 +65,8 @@ pub fn check_spec_copies(root: &Path) -> Vec<Problem> {
                 problems.push(Problem {
                     check: "spec-copy",
                     message: format!(
-                        "{rel} cannot be read ({e}): the crate's build script generates from it, and its package \
-                         needs it"
+                        "{rel} cannot be read ({e}): the crate's package ships it, and its build script generates \
+                         from it with the `codegen` feature"
                     ),
                     fix: fix.clone(),
                 });
@@ -77,8 +78,8 @@ pub fn check_spec_copies(root: &Path) -> Vec<Problem> {
         }
         let copy = String::from_utf8_lossy(&copy);
         let mut message = format!(
-            "{rel} differs from {SPEC}: the crate's build script generates from its copy, so what compiles is \
-             not what the spec says (- copy, + {SPEC}):\n"
+            "{rel} differs from {SPEC}: the crate's build script generates from its copy with the `codegen` \
+             feature, so what would compile is not what the spec says (- copy, + {SPEC}):\n"
         );
         let diff = similar::TextDiff::from_lines(copy.as_ref(), master.as_str());
         let _ = write!(

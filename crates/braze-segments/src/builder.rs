@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::budget::{RateBudget, WaitBoard};
 use crate::client::{Client, Shared};
-use crate::endpoint::{check_endpoint, endpoint_from_env_value};
+use crate::endpoint::{check_endpoint, endpoint_from_env_value, ENV_REST_ENDPOINT};
 use crate::pacer::Pacer;
 #[cfg(feature = "quota")]
 use crate::quota::{Limiter, RequestQuota};
@@ -19,13 +19,24 @@ use crate::{ConfigError, Error, Instance};
 
 /// The environment variable holding the REST API key.
 pub const ENV_API_KEY: &str = "BRAZE_API_KEY";
-/// The environment variable holding the REST endpoint: a URL or an instance name (`US-03`).
-pub const ENV_REST_ENDPOINT: &str = "BRAZE_REST_ENDPOINT";
 
 /// The default cap on a response body: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// A builder with every default.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `BRAZE_API_KEY` and `BRAZE_REST_ENDPOINT` (a URL or an
+    /// instance name such as `US-03`), with every other setting at its default.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().from_env()?.build()
+    }
+}
 
 /// Configures a [`Client`]. Nothing is checked until [`build`](Self::build).
 #[derive(Default)]

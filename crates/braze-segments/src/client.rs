@@ -3,14 +3,13 @@
 use std::sync::Arc;
 
 use crate::budget::{BudgetWait, RateBudget, WaitBoard};
-use crate::builder::ClientBuilder;
 use crate::pacer::Pacer;
 #[cfg(feature = "quota")]
 use crate::quota::Limiter;
 use crate::rate_limit::{Gate, LastSeen, RateLimit};
+use crate::redact::Redactor;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
-use crate::Error;
 
 /// A client of Braze's segment endpoints. Cheap to clone: clones share the connection pool, the
 /// rate-limit state and the quota.
@@ -55,17 +54,6 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder with every default.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from `BRAZE_API_KEY` and `BRAZE_REST_ENDPOINT` (a URL or an
-    /// instance name such as `US-03`), with every other setting at its default.
-    pub fn from_env() -> Result<Client, Error> {
-        Client::builder().from_env()?.build()
-    }
-
     /// The endpoint calls go to (no trailing slash).
     pub fn endpoint(&self) -> &str {
         &self.shared.endpoint
@@ -104,5 +92,15 @@ impl Client {
     /// The budget this client spends by.
     pub fn budget(&self) -> &RateBudget {
         &self.shared.budget
+    }
+}
+
+impl Client {
+    /// A redactor that knows this client's API key (read from the `Authorization` header value
+    /// the transport holds: the key is not copied anywhere that outlives the error).
+    pub(crate) fn redactor(&self) -> Redactor {
+        let header = &self.shared.transport.authorization;
+        let key = header.to_str().ok().and_then(|v| v.strip_prefix("Bearer "));
+        Redactor::with_secrets(key.into_iter())
     }
 }

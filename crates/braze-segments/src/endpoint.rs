@@ -3,9 +3,11 @@
 
 use std::net::IpAddr;
 
-use crate::builder::ENV_REST_ENDPOINT;
 use crate::error::ConfigError;
 use crate::{Error, Instance};
+
+/// The environment variable holding the REST endpoint: a URL or an instance name (`US-03`).
+pub const ENV_REST_ENDPOINT: &str = "BRAZE_REST_ENDPOINT";
 
 /// Reads `BRAZE_REST_ENDPOINT`: a URL, or an instance name. A value that is neither is not
 /// echoed (the two variables swapped would put the key on the screen), except a short word that

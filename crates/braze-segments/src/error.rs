@@ -147,19 +147,6 @@ impl Error {
         self.status() == Some(403)
     }
 
-    /// True when the same call might succeed later: 429, 500, 502, 503, 504, timeouts and
-    /// transport errors (not [`Error::Tls`]).
-    ///
-    /// This is the default retry policy's answer; [`RetryPolicy::retries`](crate::RetryPolicy::retries)
-    /// gives a configured policy's.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Api { status, .. } => crate::retry::DEFAULT_RETRY_STATUSES.contains(status),
-            Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
-            _ => false,
-        }
-    }
-
     /// The rate-limit figures of the response behind the error, if any.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         match self {

@@ -8,13 +8,11 @@ use std::task::{Context, Poll};
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::{Client, Error, SegmentDetails, SegmentSummary, SortDirection};
+use crate::{Client, Error, SegmentDetails, SegmentList, SegmentSummary, SortDirection};
 
 mod ledger;
-mod list;
 
 use ledger::{Ledger, Listed};
-pub use list::{SegmentList, MAX_LIST_PAGES, PAGE_SIZE};
 
 /// Listing passes an export makes at most: the first, and re-listings until one proves the
 /// pass before it complete (see [`Client::export_segments`]).

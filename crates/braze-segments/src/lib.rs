@@ -1,6 +1,8 @@
 // The crate's own README (its docs.rs front page); the workspace's README is the repository's.
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// docs.rs builds with the optional features and `--cfg docsrs`: each gated item shows its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod budget;
 mod builder;
@@ -9,8 +11,10 @@ mod classify;
 mod client;
 mod endpoint;
 mod error;
+#[cfg(feature = "export")]
 mod export;
 mod instance;
+mod list;
 mod operations;
 mod pacer;
 #[cfg(feature = "quota")]
@@ -22,21 +26,29 @@ mod time;
 mod tls;
 mod transport;
 mod types;
+#[cfg(feature = "users")]
 mod users;
 
 pub use budget::{BudgetWait, RateBudget, WaitReason, DEFAULT_BULK_MAX_WAIT};
-pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY, ENV_REST_ENDPOINT};
+pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY};
 pub use client::Client;
+pub use endpoint::ENV_REST_ENDPOINT;
 pub use error::{ConfigError, Error, ErrorDetail};
-pub use export::{ExportError, ExportOptions, ExportStream, SegmentList, SegmentRecord, MAX_LIST_PAGES, PAGE_SIZE};
+#[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
+pub use export::{ExportError, ExportOptions, ExportStream, SegmentRecord};
 pub use instance::{Instance, UnknownInstance};
+pub use list::{SegmentList, MAX_LIST_PAGES, PAGE_SIZE};
 #[cfg(feature = "quota")]
+#[cfg_attr(docsrs, doc(cfg(feature = "quota")))]
 pub use quota::RequestQuota;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use time::Timestamp;
 pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SortDirection};
+#[cfg(feature = "users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 pub use users::{
     read_archive_file, ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally, DownloadError, DownloadOptions,
     DownloadProgress, EventSummary, UserAlias, UserRecord, UserStream, UsersArchive, UsersExport, UsersExportJob,

@@ -5,8 +5,6 @@
 
 use secrecy::zeroize::Zeroizing;
 
-use crate::Client;
-
 mod view;
 
 use view::View;
@@ -28,16 +26,6 @@ pub(crate) struct Redactor {
     hidden: &'static str,
 }
 
-impl Client {
-    /// A redactor that knows this client's API key (read from the `Authorization` header value
-    /// the transport holds: the key is not copied anywhere that outlives the error).
-    pub(crate) fn redactor(&self) -> Redactor {
-        let header = &self.shared.transport.authorization;
-        let key = header.to_str().ok().and_then(|v| v.strip_prefix("Bearer "));
-        Redactor::with_secrets(key.into_iter())
-    }
-}
-
 impl Redactor {
     /// A redactor that knows no secret: it still applies the generic rules (links, `Bearer`,
     /// secret-looking parameters) and bounds.
@@ -45,7 +33,7 @@ impl Redactor {
         Redactor::with_secrets(std::iter::empty())
     }
 
-    fn with_secrets<'a>(secrets: impl Iterator<Item = &'a str>) -> Self {
+    pub(crate) fn with_secrets<'a>(secrets: impl Iterator<Item = &'a str>) -> Self {
         let mut redactor = Redactor {
             secrets: Vec::new(),
             hidden: HIDDEN,
@@ -58,6 +46,7 @@ impl Redactor {
 
     /// Also hides what a storage host could echo of `link`: its exact query (as sent, decoded,
     /// or escaped), each value of a secret-looking parameter of it, and its user info.
+    #[cfg(feature = "users")]
     pub(crate) fn with_link(mut self, link: &url::Url) -> Self {
         if let Some(query) = link.query() {
             self.add(query);

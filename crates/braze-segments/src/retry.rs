@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use crate::Error;
+
 /// How calls are retried.
 ///
 /// The default: up to 4 attempts; exponential backoff with full jitter (base 200 ms, cap 10 s)
@@ -53,6 +55,22 @@ pub struct RetryPolicy {
 /// The statuses the default policy retries: a rate limit and the server errors worth another
 /// try. One list: [`Error::is_retryable`](crate::Error::is_retryable) reads it too.
 pub(crate) const DEFAULT_RETRY_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
+
+// Beside the list it reads, so that errors need not know the retry policy.
+impl Error {
+    /// True when the same call might succeed later: 429, 500, 502, 503, 504, timeouts and
+    /// transport errors (not [`Error::Tls`]).
+    ///
+    /// This is the default retry policy's answer; [`RetryPolicy::retries`](crate::RetryPolicy::retries)
+    /// gives a configured policy's.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => DEFAULT_RETRY_STATUSES.contains(status),
+            Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+}
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -157,8 +175,7 @@ impl RetryPolicy {
 
     /// True when this policy retries a call that failed with `error` (what
     /// [`Error::is_retryable`](crate::Error::is_retryable) says for the default policy).
-    pub fn retries(&self, error: &crate::Error) -> bool {
-        use crate::Error;
+    pub fn retries(&self, error: &Error) -> bool {
         match error {
             Error::Api { status, .. } => self.retries_status(*status),
             Error::RateLimited { .. } => self.retries_status(429),

@@ -4,6 +4,7 @@
 mod archive;
 mod archive_file;
 mod download;
+mod errors;
 mod job;
 mod lines;
 mod options;
@@ -13,10 +14,11 @@ mod storage;
 mod stream;
 
 pub(crate) use archive::ArchiveReader;
-pub use archive::{read_archive_file, ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally};
+pub use archive::{read_archive_file, ArchiveFormat, ArchiveLimits, ArchiveTally};
 pub use archive_file::UsersArchive;
+pub use errors::{ArchiveError, DownloadError};
 pub use job::{UsersExport, UsersExportJob};
-pub use options::{DownloadError, DownloadOptions, DownloadProgress, DEFAULT_USERS_EXPORT_MAX_WAIT};
+pub use options::{DownloadOptions, DownloadProgress, DEFAULT_USERS_EXPORT_MAX_WAIT};
 pub use record::{EventSummary, UserAlias, UserRecord};
 pub use start::{UsersExportStart, START_ANSWER_GRACE};
 pub use stream::UserStream;

@@ -4,7 +4,6 @@
 //! The proxy tests set proxy variables in the environment: they own their process, in
 //! `tests/proxy.rs`.
 
-mod mock_users;
 mod budget;
 mod clock_skew;
 mod export;
@@ -22,6 +21,7 @@ mod mock_server_faults;
 mod mock_server_hostile;
 mod mock_server_users;
 mod mock_server_users_requests;
+mod mock_users;
 mod response_meta;
 mod sdk_errors;
 mod sdk_redaction;

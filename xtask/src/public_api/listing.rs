@@ -8,7 +8,23 @@ use serde_json::{Map, Value};
 use super::render::attrs;
 
 /// The listing of one crate's rustdoc JSON: a header, then one sorted line per public item.
+#[cfg(test)]
 pub fn listing(doc: &Value) -> Result<String, String> {
+    Ok(with_header(&lines(doc)?))
+}
+
+/// The header, then `lines`, one a line.
+pub fn with_header(lines: &BTreeSet<String>) -> String {
+    let mut out = super::HEADER.to_owned();
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// One sorted line per public item of one crate's rustdoc JSON.
+pub fn lines(doc: &Value) -> Result<BTreeSet<String>, String> {
     let index = doc
         .get("index")
         .and_then(Value::as_object)
@@ -30,12 +46,7 @@ pub fn listing(doc: &Value) -> Result<String, String> {
     };
     lister.find_paths(&root, root_name, 0);
     lister.list_all();
-    let mut out = super::HEADER.to_owned();
-    for line in &lister.lines {
-        out.push_str(line);
-        out.push('\n');
-    }
-    Ok(out)
+    Ok(lister.lines)
 }
 
 /// An id as the index keys it (ids are numbers in the JSON, strings as keys).

@@ -1,6 +1,6 @@
 //! `cargo xtask`'s tests, as one binary (each file a module).
 
-mod common;
 mod check;
+mod common;
 mod drift;
 mod spec_copies;

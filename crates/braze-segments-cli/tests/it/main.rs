@@ -1,10 +1,10 @@
 //! The command line's tests, as one binary (each file a module): the `braze-segments` binary run
 //! as a user runs it, against the stand-in server, httpmock and raw servers on loopback.
 
-mod common;
 mod budget;
 mod cli;
 mod closed_stdout;
+mod common;
 mod echoes;
 mod export;
 mod export_report;

@@ -191,7 +191,9 @@ fn an_own_bucket_export_says_where_the_files_go_writes_nothing_and_exits_3() {
         .arg(&out)
         .run_expecting(3);
     assert!(
-        stderr.contains(&format!("the workspace's own storage bucket, under segment-export/{README_ID}/<date>/")),
+        stderr.contains(&format!(
+            "the workspace's own storage bucket, under segment-export/{README_ID}/<date>/"
+        )),
         "{stderr}"
     );
     assert!(names_in(dir.path()).is_empty(), "nothing written");

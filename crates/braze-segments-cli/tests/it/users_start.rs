@@ -173,7 +173,11 @@ fn a_start_answer_without_a_usable_link_writes_nothing_and_exits_3() {
         );
         assert!(stderr.contains("no users were written"), "{stderr}");
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "{\"external_id\":\"old\"}\n");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
         start.assert_calls(1);
         cancel.assert_calls(0);
 

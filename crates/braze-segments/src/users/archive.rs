@@ -10,11 +10,10 @@ use flate2::read::MultiGzDecoder;
 use super::lines::{Line, LineReader};
 use super::UserRecord;
 
-mod error;
 mod limits;
 mod zip_members;
 
-pub use error::ArchiveError;
+pub use super::errors::ArchiveError;
 pub use limits::ArchiveLimits;
 use zip_members::{ZipMember, ZipMembers};
 

@@ -120,7 +120,10 @@ impl Client {
                 }
             })
             .await?;
-        Ok(UsersExportJob::from_response(export.segment_id(), response.into_inner()))
+        Ok(UsersExportJob::from_response(
+            export.segment_id(),
+            response.into_inner(),
+        ))
     }
 
     /// `POST /export/segment/cancel`: cancels the running users export of a segment. Its link
