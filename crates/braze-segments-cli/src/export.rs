@@ -1,8 +1,8 @@
 //! `braze-segments export`: every segment with its details into a JSONL or CSV file, written
 //! record by record, resumable after a crash. An export never destroys or duplicates data:
 //!
-//! - It writes only to a regular file (never a directory, FIFO or device). A new file is
-//!   created with `create_new`; an existing non-empty one is refused unless `--resume`
+//! - It writes only to a regular file, locked while it is written ([`crate::out_file`]). A new
+//!   file is created with `create_new`; an existing non-empty one is refused unless `--resume`
 //!   continues it or `--overwrite` replaces it.
 //! - Next to the file it keeps a sidecar, `FILE.braze-export.json` ([`sidecar`]), saying which
 //!   endpoint and key (as a salted fingerprint) the file was exported with, and its format and
@@ -25,8 +25,7 @@ mod open;
 mod progress;
 mod records;
 mod scan;
-pub(crate) mod sidecar;
-pub(crate) mod target;
+mod sidecar;
 
 use std::path::Path;
 use std::time::Instant;
@@ -37,6 +36,7 @@ use serde::{Deserialize, Serialize};
 
 pub use sidecar::Workspace;
 
+use crate::out_file::is_stdout;
 use crate::term::{brief, note};
 use crate::Failure;
 pub use open::check;
@@ -67,13 +67,6 @@ pub struct ExportArgs<'a> {
 
 fn usage(message: String) -> Failure {
     Failure { code: 2, message }
-}
-
-/// Whether `out` names stdout: `-`, as command-line tools take it, or stdout's own path.
-pub(crate) fn is_stdout(out: &Path) -> bool {
-    ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
-        .iter()
-        .any(|name| out == Path::new(name))
 }
 
 /// Runs the export; prints progress and a summary on stderr.

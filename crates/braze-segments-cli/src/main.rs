@@ -14,6 +14,7 @@ mod csv_cell;
 mod export;
 mod logs;
 mod mock_server;
+mod out_file;
 mod show;
 mod term;
 mod users;

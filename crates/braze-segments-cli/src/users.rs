@@ -34,8 +34,8 @@ use std::time::Duration;
 
 pub use run::run;
 
-use crate::export::is_stdout;
-use crate::export::target::{self, Existing};
+use crate::out_file::target::{self, Existing};
+use crate::out_file::{is_stdout, notes, stdout_is_usable};
 use crate::Failure;
 
 /// The output file's format.
@@ -117,17 +117,9 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
                 "--overwrite has nothing to replace: --out {out} writes to stdout"
             )));
         }
-        if crate::closed_stdout::closed_at_start() {
-            return Err(Failure {
-                code: 1,
-                message: format!(
-                    "--out {out} writes to stdout, but stdout is closed: nothing could be written; \
-                     give a file, or run without closing stdout (>&-)"
-                ),
-            });
-        }
+        stdout_is_usable(&args.out)?;
     } else {
-        crate::export::sidecar::not_a_notes_file(&args.out)?;
+        notes::refuse_as_output(&args.out)?;
         if let Existing::Regular { len } = target::inspect(&args.out)? {
             if len > 0 && !args.overwrite {
                 return Err(usage(format!(

@@ -10,9 +10,10 @@ use braze_segments::SortDirection;
 
 use super::records::csv_header;
 use super::scan;
-use super::sidecar::{self, Found, Sidecar, Workspace};
-use super::target::{self, io_failure, Existing};
-use super::{is_stdout, usage, ExportArgs, ExportFormat};
+use super::sidecar::{Found, Sidecar, Workspace};
+use super::{usage, ExportArgs, ExportFormat};
+use crate::out_file::target::{self, io_failure, Existing};
+use crate::out_file::{is_stdout, notes, stdout_is_usable};
 use crate::term::{record_line, write_failure, Notation};
 use crate::Failure;
 
@@ -85,14 +86,8 @@ pub fn check(args: &ExportArgs<'_>) -> Result<(), Failure> {
             "--overwrite has nothing to replace: --out {out} writes to stdout"
         )));
     }
-    if is_stdout(args.out) && crate::closed_stdout::closed_at_start() {
-        return Err(Failure {
-            code: 1,
-            message: format!(
-                "--out {out} writes to stdout, but stdout is closed: nothing could be written; give a file, \
-                 or run without closing stdout (>&-)"
-            ),
-        });
+    if is_stdout(args.out) {
+        stdout_is_usable(args.out)?;
     }
     Ok(())
 }
@@ -117,9 +112,9 @@ pub(super) fn open_stdout(args: &ExportArgs<'_>) -> Result<Opened, Failure> {
 /// opened (or created) and locked before its sidecar is read for the decision, so two exports
 /// to one file never both go on, and neither acts on a sidecar the other is replacing.
 pub(super) fn open(workspace: &Workspace, args: &ExportArgs<'_>) -> Result<Opened, Failure> {
-    sidecar::not_a_notes_file(args.out)?;
+    notes::refuse_as_output(args.out)?;
     let existing = target::inspect(args.out)?;
-    let sidecar_path = sidecar::path_of(args.out);
+    let sidecar_path = notes::path_of(args.out);
     let find = || -> Result<Found, Failure> {
         let found = Sidecar::find(&sidecar_path).map_err(|e| io_failure(&sidecar_path, "read", e))?;
         if let Found::NotOurs(why) = &found {
@@ -188,7 +183,7 @@ fn resume(
         return Err(usage(format!(
             "{out} is not an export this command can resume: {} is missing, so nothing says which workspace \
              it came from (exports made before sidecars have none); start it again with --overwrite",
-            sidecar::path_of(args.out).display()
+            notes::path_of(args.out).display()
         )));
     };
     let name = |v: &dyn std::fmt::Debug| format!("{v:?}").to_lowercase();

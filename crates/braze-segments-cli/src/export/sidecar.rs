@@ -1,4 +1,5 @@
-//! The sidecar `FILE.braze-export.json`: which workspace an export file belongs to.
+//! The sidecar `FILE.braze-export.json` (an export's notes file: [`notes`]): which workspace an
+//! export file belongs to.
 //!
 //! An export writes it next to its file before the first record. It holds the endpoint, a
 //! fingerprint of the API key — the first 16 bytes of SHA-256(salt ‖ key), in hex, with a
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::ExportFormat;
+use crate::out_file::notes;
 
 /// The version of the sidecar's layout; also the mark that a sidecar is ours.
 const VERSION: u32 = 1;
@@ -55,30 +57,6 @@ pub enum Found {
     Ours(Sidecar),
     /// Something else: never replaced. The text says what.
     NotOurs(String),
-}
-
-/// What a notes file's name adds to its export's.
-const SUFFIX: &str = ".braze-export.json";
-
-/// The sidecar's path: the export file's with `.braze-export.json` added.
-pub fn path_of(out: &Path) -> PathBuf {
-    let mut name = out.as_os_str().to_owned();
-    name.push(SUFFIX);
-    PathBuf::from(name)
-}
-
-/// Refuses an `--out` that is an export's notes file (by its name, or by what it holds when it
-/// is reached another way, such as a link): writing there would destroy what makes that export
-/// resumable.
-pub fn not_a_notes_file(out: &Path) -> Result<(), crate::Failure> {
-    let named = out.to_string_lossy().ends_with(SUFFIX);
-    if named || matches!(Sidecar::find(out), Ok(Found::Ours(_))) {
-        return Err(super::usage(format!(
-            "{} is an export's notes file ({SUFFIX}): it is never written as an output; choose another --out",
-            out.display()
-        )));
-    }
-    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -123,30 +101,17 @@ impl Sidecar {
 
     /// Reads what is at `path`.
     pub fn find(path: &Path) -> std::io::Result<Found> {
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Missing),
-            Err(e) => return Err(e),
-        };
-        if !meta.is_file() {
-            return Ok(Found::NotOurs("it is not a regular file".into()));
-        }
-        if meta.len() > 64 * 1024 {
-            return Ok(Found::NotOurs("it is larger than any sidecar of ours".into()));
-        }
-        let text = std::fs::read(path)?;
-        let value: Option<serde_json::Value> = serde_json::from_slice(&text).ok();
-        let version = value.as_ref().and_then(|v| v.get("braze_segments_export"));
-        match version.and_then(serde_json::Value::as_u64) {
-            None => Ok(Found::NotOurs("it was not written by braze-segments".into())),
-            Some(v) if v != u64::from(VERSION) => Ok(Found::NotOurs(format!(
-                "it is of another version ({v}) of braze-segments"
-            ))),
-            Some(_) => match serde_json::from_value(value.expect("read above")) {
-                Ok(sidecar) => Ok(Found::Ours(sidecar)),
-                Err(e) => Ok(Found::NotOurs(format!("it cannot be read: {e}"))),
+        Ok(match notes::read(path)? {
+            notes::Read::Missing => Found::Missing,
+            notes::Read::Other(why) => Found::NotOurs(why),
+            notes::Read::Marked { version, .. } if version != u64::from(VERSION) => {
+                Found::NotOurs(format!("it is of another version ({version}) of braze-segments"))
+            }
+            notes::Read::Marked { value, .. } => match serde_json::from_value(value) {
+                Ok(sidecar) => Found::Ours(sidecar),
+                Err(e) => Found::NotOurs(format!("it cannot be read: {e}")),
             },
-        }
+        })
     }
 
     /// Writes it to `path` whole or not at all (a new file renamed over the old).

@@ -14,8 +14,8 @@ use braze_segments::UserRecord;
 use super::paths::{dir_of, write_target};
 use super::rows::Rows;
 use super::UsersFormat;
-use crate::export::is_stdout;
-use crate::export::target::{self, io_failure, Existing};
+use crate::out_file::is_stdout;
+use crate::out_file::target::{self, io_failure, Existing};
 use crate::term::write_failure;
 use crate::Failure;
 

@@ -1,5 +1,5 @@
-//! The output file itself (of `export`, and of `users`): only ever a regular file, created
-//! without a race, and replaced only when asked to.
+//! The output file itself: only ever a regular file, created without a race, locked while it is
+//! written, and replaced only when asked to.
 
 use std::fs::{File, OpenOptions};
 use std::path::Path;
