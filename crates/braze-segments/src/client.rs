@@ -75,7 +75,7 @@ impl Client {
     /// [`RateBudget::bulk_max_wait`], an hour by default — instead of failing fast, and that
     /// wait does not count against the retry policy's deadline. Single calls fail fast with
     /// [`Error::RateLimited`](crate::Error::RateLimited) once the wait would pass the policy's
-    /// `max_rate_limit_wait`. [`export_segments`](Self::export_segments) uses such a clone.
+    /// `max_rate_limit_wait`. `export_segments` (feature `export`) uses such a clone.
     pub fn bulk(&self) -> Client {
         Client {
             shared: self.shared.clone(),

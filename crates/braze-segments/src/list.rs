@@ -148,7 +148,7 @@ impl Client {
     ///
     /// Braze pages by offset: a segment created or archived while the pages are read shifts
     /// the later pages, so this stream may list a segment twice or miss one.
-    /// [`export_segments`](Self::export_segments) makes up for that.
+    /// `export_segments` (feature `export`) makes up for that.
     pub fn segments(&self, sort: SortDirection) -> SegmentList {
         SegmentList {
             client: self.clone(),

@@ -9,7 +9,7 @@ use crate::users::ArchiveFormat;
 use crate::Error;
 
 /// What to export of a segment's users: the request of
-/// [`Client::start_users_export`]. Checked before any request is sent.
+/// [`Client::start_users_export`](crate::Client::start_users_export). Checked before any request is sent.
 ///
 /// ```
 /// use braze_segments::UsersExport;

@@ -44,7 +44,7 @@ impl Default for DownloadOptions {
 
 impl DownloadOptions {
     /// How long to wait for the export to be ready (default 2 hours); past it,
-    /// [`DownloadError::NotReady`].
+    /// [`DownloadError::NotReady`](crate::users::DownloadError::NotReady).
     pub fn max_wait(mut self, wait: Duration) -> Self {
         self.max_wait = wait;
         self
@@ -58,7 +58,7 @@ impl DownloadOptions {
         self
     }
 
-    /// The largest archive downloaded (default 32 GiB); past it, [`DownloadError::TooLarge`]
+    /// The largest archive downloaded (default 32 GiB); past it, [`DownloadError::TooLarge`](crate::users::DownloadError::TooLarge)
     /// and the partial file is removed.
     pub fn max_archive_bytes(mut self, bytes: u64) -> Self {
         self.max_archive_bytes = bytes;

@@ -60,7 +60,7 @@ pub enum ArchiveError {
     /// The members inflate to more bytes than [`ArchiveLimits::max_uncompressed_bytes`]
     /// allows (counted as they are read, whatever sizes the archive declares).
     ///
-    /// [`ArchiveLimits::max_uncompressed_bytes`]: super::ArchiveLimits::max_uncompressed_bytes
+    /// [`ArchiveLimits::max_uncompressed_bytes`]: crate::users::ArchiveLimits::max_uncompressed_bytes
     #[error("the archive inflates to more than {limit} bytes, the limit; reading stopped there")]
     #[non_exhaustive]
     TooLarge {
@@ -70,7 +70,7 @@ pub enum ArchiveError {
 
     /// The ZIP archive has more entries than [`ArchiveLimits::max_members`] allows.
     ///
-    /// [`ArchiveLimits::max_members`]: super::ArchiveLimits::max_members
+    /// [`ArchiveLimits::max_members`]: crate::users::ArchiveLimits::max_members
     #[error("the archive has {members} members, more than the limit of {limit}")]
     #[non_exhaustive]
     TooManyMembers {
@@ -82,7 +82,7 @@ pub enum ArchiveError {
 
     /// A line was longer than [`ArchiveLimits::max_line_bytes`]: skipped (not fatal).
     ///
-    /// [`ArchiveLimits::max_line_bytes`]: super::ArchiveLimits::max_line_bytes
+    /// [`ArchiveLimits::max_line_bytes`]: crate::users::ArchiveLimits::max_line_bytes
     #[error("line {line}{}: longer than {limit} bytes; skipped", Of(member))]
     #[non_exhaustive]
     LineTooLong {
