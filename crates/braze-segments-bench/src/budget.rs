@@ -34,6 +34,7 @@ pub fn budget_use(server_rt: &tokio::runtime::Runtime, client_rt: &tokio::runtim
             rate_limit: Some(RateLimitConfig {
                 limit: LIMIT,
                 window: Duration::from_secs(WINDOW_S),
+                ..RateLimitConfig::default()
             }),
             ..MockConfig::default()
         }))

@@ -69,6 +69,20 @@ fn usage(message: String) -> Failure {
     Failure { code: 2, message }
 }
 
+/// Warns when the reserve cannot hold: a response saying the reserve is reached stops new
+/// requests, but those already sent spend some of it. One process keeps `concurrency` in
+/// flight; several on one key, the sum of theirs.
+fn in_flight_over_reserve(client: &Client, concurrency: usize) {
+    let reserve = client.budget().reserve_requests();
+    if reserve > 0 && reserve <= concurrency as u64 {
+        note!(
+            "warning: --reserve {reserve} is not more than the {concurrency} requests this export keeps in flight \
+             (--concurrency): those already sent when Braze says the reserve is reached spend it; a reserve must \
+             exceed every process's requests in flight together"
+        );
+    }
+}
+
 /// Runs the export; prints progress and a summary on stderr.
 pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -> Result<(), Failure> {
     let to_stdout = is_stdout(args.out);
@@ -88,6 +102,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         args.out.display().to_string()
     };
     let already = done.len() as u64;
+    in_flight_over_reserve(client, args.concurrency);
 
     let options = ExportOptions::default()
         .sort(sort)

@@ -4,7 +4,8 @@ use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::time::Duration;
 
 use braze_segments_mock_server::{
-    Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, MAX_SEGMENTS, MAX_USERS_PER_SEGMENT,
+    Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, ResetGlitch, ResetRounding, MAX_SEGMENTS,
+    MAX_USERS_PER_SEGMENT,
 };
 
 use crate::term::{note, say, shown};
@@ -43,6 +44,22 @@ pub struct MockServerArgs {
     /// millisecond, X-RateLimit-Reset rounds their end up to the second), or "off".
     #[arg(long, default_value = "250000/1h", value_parser = parse_rate_limit)]
     rate_limit: RateLimitArg,
+    /// Where rate-limit windows start: this far past each multiple of WINDOW since the epoch
+    /// (e.g. 500ms: windows that do not start on a whole second).
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    rate_window_offset: Duration,
+    /// How X-RateLimit-Reset names a window's end in whole seconds: rounded up, or down
+    /// (truncated: up to a second before the window really ends).
+    #[arg(long, value_enum, default_value_t = Rounding::Up)]
+    reset_rounding: Rounding,
+    /// From this many answers on, no answer carries the rate-limit headers (the budget still
+    /// counts and refuses).
+    #[arg(long, value_name = "N")]
+    hide_rate_headers_after: Option<u64>,
+    /// Every EVERY-th answer names an X-RateLimit-Reset SHIFT seconds off (e.g. 100:600, or
+    /// 50:-30 for a Reset that jumps back).
+    #[arg(long, value_name = "EVERY:SHIFT", value_parser = parse_reset_glitch)]
+    reset_glitch: Option<ResetGlitch>,
     /// How long a users export takes to be ready (its URL answers 404 until then).
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
     users_ready_after: Duration,
@@ -61,6 +78,32 @@ fn fault_parser() -> impl clap::builder::TypedValueParser<Value = Fault> {
 
 #[derive(Debug, Clone, Copy)]
 struct RateLimitArg(Option<RateLimitConfig>);
+
+/// `--reset-rounding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Rounding {
+    /// Rounded up to the next whole second (a client waiting until then is never early).
+    Up,
+    /// Truncated to the whole second.
+    Down,
+}
+
+fn parse_reset_glitch(s: &str) -> Result<ResetGlitch, String> {
+    let (every, shift) = s
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?} is not EVERY:SHIFT, e.g. 100:600"))?;
+    let every: u64 = every
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{every:?} is not a whole number of answers of at least 1"))?;
+    let shift_secs: i64 = shift
+        .trim()
+        .parse()
+        .map_err(|_| format!("{shift:?} is not a whole number of seconds"))?;
+    Ok(ResetGlitch { every, shift_secs })
+}
 
 fn parse_fraction(s: &str) -> Result<f64, String> {
     let value: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
@@ -83,7 +126,11 @@ fn parse_rate_limit(s: &str) -> Result<RateLimitArg, String> {
     if window < Duration::from_millis(1) {
         return Err("the window must be at least 1ms".into());
     }
-    Ok(RateLimitArg(Some(RateLimitConfig { limit, window })))
+    Ok(RateLimitArg(Some(RateLimitConfig {
+        limit,
+        window,
+        ..RateLimitConfig::default()
+    })))
 }
 
 fn parse_segments(s: &str) -> Result<usize, String> {
@@ -142,7 +189,16 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
         segments: args.segments,
         seed: args.seed,
         api_key: args.api_key.clone(),
-        rate_limit: args.rate_limit.0,
+        rate_limit: args.rate_limit.0.map(|limit| RateLimitConfig {
+            offset: args.rate_window_offset,
+            reset_rounding: match args.reset_rounding {
+                Rounding::Up => ResetRounding::Up,
+                Rounding::Down => ResetRounding::Down,
+            },
+            hide_headers_after: args.hide_rate_headers_after,
+            reset_glitch: args.reset_glitch,
+            ..limit
+        }),
         faults: FaultConfig {
             rate: args.fail_rate,
             kinds: fault_kinds(args),

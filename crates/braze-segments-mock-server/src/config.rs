@@ -99,12 +99,46 @@ impl Default for MockConfig {
 /// as Braze's does: it names the window's end rounded up to the next whole second, so a client
 /// that waits until then never comes back inside the window that refused it (two windows within
 /// one second name the same reset).
+///
+/// The other settings make the headers as awkward as real ones can be, for testing how clients
+/// live with them: windows that do not start on a whole second, a Reset truncated rather than
+/// rounded up, headers that vanish, a Reset that glitches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitConfig {
     /// Requests per window.
     pub limit: u64,
     /// The window's length (kept to the millisecond; a window under a millisecond counts as one).
     pub window: Duration,
+    /// Where windows start: this far past each multiple of `window` since the epoch (default
+    /// zero). With `500ms`, one-second windows run from x.5 s to (x+1).5 s.
+    pub offset: Duration,
+    /// How `X-RateLimit-Reset` names the window's end in whole seconds (default: rounded up).
+    pub reset_rounding: ResetRounding,
+    /// From this many answers on, no answer carries the rate-limit headers (the budget still
+    /// counts and refuses): a proxy that strips them. Default: never.
+    pub hide_headers_after: Option<u64>,
+    /// A Reset that glitches: every `every`-th answer names a Reset `shift_secs` off. Default:
+    /// none.
+    pub reset_glitch: Option<ResetGlitch>,
+}
+
+/// How the stand-in rounds a window's end to the whole seconds of `X-RateLimit-Reset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResetRounding {
+    /// Up: a client that waits until the Reset never comes back inside the window (the default).
+    #[default]
+    Up,
+    /// Down (truncated): the Reset may name a second before the window really ends.
+    Down,
+}
+
+/// A Reset that glitches now and then (see [`RateLimitConfig::reset_glitch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResetGlitch {
+    /// Every how many answers one glitches (the `every`-th, `2 × every`-th, …); at least 1.
+    pub every: u64,
+    /// How far off its Reset is, in seconds (negative: earlier).
+    pub shift_secs: i64,
 }
 
 impl Default for RateLimitConfig {
@@ -112,6 +146,10 @@ impl Default for RateLimitConfig {
         Self {
             limit: 250_000,
             window: Duration::from_secs(3600),
+            offset: Duration::ZERO,
+            reset_rounding: ResetRounding::Up,
+            hide_headers_after: None,
+            reset_glitch: None,
         }
     }
 }

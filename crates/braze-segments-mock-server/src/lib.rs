@@ -79,7 +79,7 @@ mod store;
 mod users;
 
 pub use budget::BudgetWindow;
-pub use config::{Fault, FaultConfig, MockConfig, RateLimitConfig};
+pub use config::{Fault, FaultConfig, MockConfig, RateLimitConfig, ResetGlitch, ResetRounding};
 pub use counters::{Counters, Endpoint};
 pub use dataset::{generate, Segment, EXAMPLE_ID};
 pub use dates::parse_loose_date;

@@ -64,9 +64,10 @@ pub(crate) fn text(status: StatusCode, content_type: &'static str, body: &'stati
     reply
 }
 
-/// Sets Braze's three rate-limit headers to the budget's figures (none without a budget).
+/// Sets Braze's three rate-limit headers to the budget's figures (none without a budget, or when
+/// the budget hides them).
 pub(crate) fn set_budget_headers(reply: &mut Reply, spent: Option<Spent>) {
-    if let Some(spent) = spent {
+    if let Some(spent) = spent.filter(|s| !s.hidden) {
         set_rate_headers(reply, Some(spent.limit), Some(spent.remaining), Some(spent.reset));
     }
 }

@@ -13,7 +13,8 @@ use tracing::Instrument as _;
 use crate::budget::WaitReason;
 use crate::classify::finish;
 use crate::pacer::{Reserved, Slot};
-use crate::retry::{decide, Decision, Outcome, RetryPolicy};
+use crate::rate_limit::{with_jitter, WHOLE_SECOND};
+use crate::retry::{decide, Decision, GiveUp, Outcome, RetryPolicy};
 use crate::transport::{AttemptMeta, ATTEMPT};
 use crate::{Client, Error, Response};
 
@@ -90,6 +91,10 @@ impl Client {
             // against the deadline, which bounds the call's own attempts.
             let mut started = Instant::now();
             let mut attempts = 0u32;
+            // Attempts the policy counts: a bulk call's 429s are waited out without spending one
+            // (up to the budget's bulk wait, `rate_limited` so far).
+            let mut counted = 0u32;
+            let mut rate_limited = Duration::ZERO;
             let result = loop {
                 let reserved = match self.wait_for_budget(started, attempts).await {
                     Ok((waited, reserved)) => {
@@ -101,6 +106,7 @@ impl Client {
                     Err(e) => break Err(e),
                 };
                 attempts += 1;
+                counted += 1;
                 // Its own span: recording the number on the call's span again would print every
                 // number so far on each line.
                 let attempt_span = tracing::debug_span!(parent: &span, "braze.attempt", attempt = attempts);
@@ -149,13 +155,41 @@ impl Client {
                     Err(e) => self.classify::<T>(e, &meta, started, attempts).await,
                 };
                 tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
-                match decide(policy, &retry_outcome, attempts, started.elapsed()) {
+                if self.bulk && policy.retries_status(429) {
+                    if let Outcome::Status {
+                        status: 429,
+                        server_wait,
+                    } = retry_outcome
+                    {
+                        // Bulk work waits a 429 out: until the window has surely ended (a second
+                        // when the answer said nothing), with jitter, spending no attempt.
+                        let wait = with_jitter(server_wait.unwrap_or(WHOLE_SECOND).max(WHOLE_SECOND));
+                        let bulk_wait = self.shared.budget.bulk_wait();
+                        if rate_limited.saturating_add(wait) <= bulk_wait {
+                            rate_limited += wait;
+                            counted -= 1;
+                            self.note_wait(wait, WaitReason::Spent);
+                            tokio::time::sleep(wait).await;
+                            started = shift(started, wait);
+                            continue;
+                        }
+                        break Err(finish(
+                            error,
+                            GiveUp::RateLimitTooFar { wait },
+                            &meta,
+                            started,
+                            attempts,
+                        ));
+                    }
+                }
+                match decide(policy, &retry_outcome, counted, started.elapsed()) {
                     Decision::RetryAfter(wait) if self.bulk => {
+                        let wait = with_jitter(wait);
                         self.note_wait(wait, WaitReason::Spent);
                         tokio::time::sleep(wait).await;
                         started = shift(started, wait);
                     }
-                    Decision::RetryAfter(wait) => sleep_within(wait, policy.deadline, started).await,
+                    Decision::RetryAfter(wait) => sleep_within(with_jitter(wait), policy.deadline, started).await,
                     Decision::RetryJittered { ceiling } => {
                         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
                         let wait = Duration::from_nanos(fastrand::u64(0..=nanos));
@@ -200,6 +234,9 @@ impl Client {
         let mut waited = Duration::ZERO;
         let wait = shared.gate.wait(SystemTime::now);
         if !wait.is_zero() {
+            // Every clone and process that saw the window spent waits for the same reset: each
+            // comes back at its own moment after it.
+            let wait = with_jitter(wait);
             let reason = match self.last_rate_limit().and_then(|r| r.remaining) {
                 Some(0) | None => WaitReason::Spent,
                 Some(_) => WaitReason::Reserve,
@@ -238,7 +275,7 @@ impl Client {
                         tokio::time::sleep_until(at.into()).await;
                     }
                     Slot::Spent(reset) => {
-                        let wait = reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+                        let wait = with_jitter(reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO));
                         if wait > patience {
                             return Err(self.budget_error(wait, WaitReason::Share));
                         }

@@ -6,6 +6,13 @@
 //! requests in flight, which are counted against whichever window is current. Each request gets
 //! the next slot of an even spacing of what is left of the share over what is left of the
 //! window, so the share is spread toward the reset rather than spent in a burst.
+//!
+//! Headers can misbehave, and pacing never stops for it:
+//! - When they vanish, the windows are taken to follow the last one known: the same limit, the
+//!   same length (learned from two windows in turn; an hour, Braze's, until then).
+//! - A response naming another window than the current one (a glitch, or a correction of one)
+//!   moves the pacer to it only once a second response in a row names it too, or once the
+//!   current window is over: one glitched Reset neither freezes the pacer nor unpaces it.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
@@ -29,6 +36,18 @@ pub(crate) enum Slot {
 /// While the window is unknown and a probe is out, others ask again this much later.
 const PROBE_POLL: Duration = Duration::from_millis(20);
 
+/// The window length assumed until two windows in turn have shown it: Braze's hour.
+const ASSUMED_LENGTH: Duration = Duration::from_secs(3600);
+
+/// The limit assumed when no response ever said one: Braze's default budget.
+const ASSUMED_LIMIT: u64 = 250_000;
+
+/// The longest window believed (a longer gap between two Resets is not one window).
+const MAX_LENGTH: Duration = Duration::from_secs(24 * 3600);
+
+/// Responses in a row that must name another window before the pacer moves to it.
+const AGREEING: u32 = 2;
+
 #[derive(Debug)]
 pub(crate) struct Pacer {
     share: f64,
@@ -45,12 +64,43 @@ struct PaceState {
     in_flight: u64,
     /// The earliest instant of the next slot.
     next: Option<Instant>,
+    /// The windows' length, learned from two in turn.
+    length: Option<Duration>,
+    /// The last limit a response said.
+    limit: Option<u64>,
+    /// The reset of the last window a response named.
+    last_reset: Option<SystemTime>,
+    /// Another window than the current one that responses named, and how many in a row.
+    candidate: Option<(SystemTime, u64, u32)>,
 }
 
 /// Two resets within a second name the same window: the header holds whole seconds.
 fn same_window(a: SystemTime, b: SystemTime) -> bool {
-    let gap = a.duration_since(b).or_else(|_| b.duration_since(a)).unwrap_or_default();
-    gap <= Duration::from_secs(1)
+    gap(a, b) <= Duration::from_secs(1)
+}
+
+fn gap(a: SystemTime, b: SystemTime) -> Duration {
+    a.duration_since(b).or_else(|_| b.duration_since(a)).unwrap_or_default()
+}
+
+impl PaceState {
+    /// Makes `reset` the current window, `used` of it already spent by this client.
+    fn adopt(&mut self, reset: SystemTime, limit: u64, used: u64) {
+        if let Some(known) = self.last_reset {
+            // The next window in turn: the gap between the two is the windows' length.
+            if let Ok(length) = reset.duration_since(known) {
+                if length > Duration::from_secs(1) && length <= MAX_LENGTH {
+                    self.length = Some(length);
+                }
+            }
+        }
+        self.last_reset = Some(reset);
+        self.window = Some((reset, limit));
+        self.limit = Some(limit);
+        self.used = used;
+        self.next = None;
+        self.candidate = None;
+    }
 }
 
 impl Pacer {
@@ -68,11 +118,21 @@ impl Pacer {
     /// Asks for the next slot at `now` (`instant` on the monotonic clock).
     pub(crate) fn slot(&self, now: SystemTime, instant: Instant) -> Slot {
         let mut s = self.state();
-        if s.window.is_some_and(|(reset, _)| now >= reset) {
-            // The window turned: what is in flight counts against the next one.
-            s.window = None;
+        if let Some((reset, limit)) = s.window.filter(|(reset, _)| now >= *reset) {
+            // The window turned: what is in flight counts against the next one. With its length
+            // known, the next follows the last (its length, its limit) until a response says
+            // otherwise; without, it is probed for.
+            s.window = s.length.map(|length| {
+                let behind = now.duration_since(reset).unwrap_or_default();
+                let turns = u32::try_from(behind.as_nanos() / length.as_nanos().max(1) + 1).unwrap_or(u32::MAX);
+                (
+                    reset.checked_add(length.saturating_mul(turns)).unwrap_or(now + length),
+                    limit,
+                )
+            });
             s.used = 0;
             s.next = None;
+            s.candidate = None;
         }
         let Some((reset, limit)) = s.window else {
             // Unknown window: one request at a time until a response says what it is.
@@ -109,23 +169,46 @@ impl Pacer {
     pub(crate) fn finished(&self, rate_limit: &RateLimit, reset: Option<SystemTime>, now: SystemTime) {
         let mut s = self.state();
         s.in_flight = s.in_flight.saturating_sub(1);
-        let (Some(limit), Some(reset)) = (rate_limit.limit, reset) else {
-            return;
+        let (limit, reset) = match (rate_limit.limit, reset) {
+            (Some(limit), Some(reset)) => (limit, reset),
+            // No headers: the request still counted against the current window. A pacer that
+            // knows no window then paces by the last one (its limit, its length), or by Braze's
+            // default budget, rather than not at all.
+            _ => {
+                if s.window.is_none() {
+                    let length = s.length.unwrap_or(ASSUMED_LENGTH);
+                    let limit = s.limit.unwrap_or(ASSUMED_LIMIT);
+                    s.adopt(now + length, limit, 1);
+                } else {
+                    s.used += 1;
+                }
+                return;
+            }
         };
         if reset <= now {
             // Counted in a window already over.
             return;
         }
         match s.window {
+            None => s.adopt(reset, limit, 1),
             Some((known, _)) if same_window(known, reset) => {
                 s.window = Some((known, limit));
                 s.used += 1;
+                s.candidate = None;
             }
-            Some((known, _)) if reset < known => {}
-            _ => {
-                s.window = Some((reset, limit));
-                s.used = 1;
-                s.next = None;
+            Some((known, _)) if now >= known => s.adopt(reset, limit, 1),
+            Some(_) => {
+                // Another window while the current one runs: its turn a little early, a glitch,
+                // or a correction of one.
+                let seen = match s.candidate {
+                    Some((candidate, used, seen)) if same_window(candidate, reset) => (used + 1, seen + 1),
+                    _ => (1, 1),
+                };
+                if seen.1 >= AGREEING {
+                    s.adopt(reset, limit, seen.0);
+                } else {
+                    s.candidate = Some((reset, seen.0, seen.1));
+                }
             }
         }
     }
@@ -258,27 +341,87 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_naming_a_later_window_moves_to_it() {
+    fn a_window_named_by_one_answer_is_a_glitch_and_by_two_in_a_row_the_window() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let t0 = Instant::now();
-        let pacer = Pacer::new(1.0);
-        assert_eq!(pacer.slot(now, t0), Slot::Go);
-        let (first, later) = (now + Duration::from_secs(10), now + Duration::from_secs(20));
-        pacer.finished(&figures(4, first), Some(first), now);
-        pacer.finished(&figures(4, later), Some(later), now);
-        assert_eq!(spent_at(&pacer, now, t0), Some(later));
+        for other in [now + Duration::from_secs(600), now + Duration::from_secs(5)] {
+            let pacer = Pacer::new(1.0);
+            assert_eq!(pacer.slot(now, t0), Slot::Go);
+            let known = now + Duration::from_secs(20);
+            pacer.finished(&figures(4, known), Some(known), now);
+            // One answer naming another window (600 s late, or earlier) is not believed.
+            pacer.finished(&figures(4, other), Some(other), now);
+            pacer.finished(&figures(4, known), Some(known), now);
+            assert_eq!(spent_at(&pacer, now, t0), Some(known), "{other:?}");
+            // Two in a row are: the pacer moves to that window, both counted in it.
+            let pacer = Pacer::new(1.0);
+            assert_eq!(pacer.slot(now, t0), Slot::Go);
+            pacer.finished(&figures(4, known), Some(known), now);
+            pacer.finished(&figures(4, other), Some(other), now);
+            pacer.finished(&figures(4, other), Some(other), now);
+            let slots = (0..4)
+                .take_while(|_| !matches!(pacer.slot(now, t0), Slot::Spent(_)))
+                .count();
+            assert_eq!(slots, 2, "two of its four spent: {other:?}");
+            assert_eq!(pacer.slot(now, t0), Slot::Spent(other));
+        }
     }
 
     #[test]
-    fn an_answer_naming_an_earlier_window_is_ignored() {
+    fn an_answer_of_the_next_window_once_the_current_is_over_moves_to_it_at_once() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let t0 = Instant::now();
         let pacer = Pacer::new(1.0);
         assert_eq!(pacer.slot(now, t0), Slot::Go);
-        let (earlier, known) = (now + Duration::from_secs(5), now + Duration::from_secs(20));
-        pacer.finished(&figures(4, known), Some(known), now);
-        pacer.finished(&figures(4, earlier), Some(earlier), now);
-        assert_eq!(spent_at(&pacer, now, t0), Some(known));
+        let (first, next) = (now + Duration::from_secs(10), now + Duration::from_secs(20));
+        pacer.finished(&figures(4, first), Some(first), now);
+        let later = first + Duration::from_millis(5);
+        pacer.finished(&figures(4, next), Some(next), later);
+        assert_eq!(spent_at(&pacer, later, t0), Some(next));
+    }
+
+    #[test]
+    fn when_the_headers_vanish_the_windows_follow_the_last_two_known() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(0.5);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        // Two windows in turn, ten seconds each, of a limit of 4: two a window for this client.
+        let (first, second) = (now + Duration::from_secs(10), now + Duration::from_secs(20));
+        pacer.finished(&figures(4, first), Some(first), now);
+        let in_second = first + Duration::from_secs(1);
+        assert_eq!(pacer.slot(in_second, t0), Slot::Go);
+        pacer.finished(&figures(4, second), Some(second), in_second);
+        // Then no more headers: the answers still count, and the share still ends.
+        assert!(matches!(pacer.slot(in_second, t0), Slot::Go | Slot::At(_)));
+        pacer.finished(&RateLimit::default(), None, in_second);
+        assert_eq!(pacer.slot(in_second, t0), Slot::Spent(second));
+        // The next windows follow: ten seconds on, the same share.
+        let in_third = second + Duration::from_secs(1);
+        assert!(matches!(pacer.slot(in_third, t0), Slot::Go | Slot::At(_)));
+        assert!(matches!(pacer.slot(in_third, t0), Slot::Go | Slot::At(_)));
+        assert_eq!(pacer.slot(in_third, t0), Slot::Spent(second + Duration::from_secs(10)));
+        // Three windows on, still paced (in flight counted, never unbounded).
+        let much_later = second + Duration::from_secs(35);
+        let slots = (0..10)
+            .take_while(|_| !matches!(pacer.slot(much_later, t0), Slot::Spent(_)))
+            .count();
+        assert!(slots <= 2, "{slots} slots");
+    }
+
+    #[test]
+    fn a_pacer_that_never_saw_headers_paces_to_brazes_default_budget() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(0.001);
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        pacer.finished(&RateLimit::default(), None, now);
+        // A thousandth of 250,000 an hour: 250, one already spent, spread over the hour.
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        match pacer.slot(now, t0) {
+            Slot::At(at) => assert!(at.duration_since(t0) > Duration::from_secs(10), "{at:?}"),
+            other => panic!("paced, got {other:?}"),
+        }
     }
 
     #[test]

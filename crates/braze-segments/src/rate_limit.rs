@@ -55,6 +55,24 @@ impl RateLimit {
     }
 }
 
+/// What Braze's whole-second headers leave unknown, and every wait for a reset adds:
+/// `X-RateLimit-Reset` may name the second before the window really ends (truncated), and the
+/// server's clock was up to a second past its `Date`. So a window has surely ended
+/// `Reset − Date + 1 s` after the response: a Reset at or before Date means "within the next
+/// second".
+pub(crate) const WHOLE_SECOND: Duration = Duration::from_secs(1);
+
+/// The most jitter added to a wait for a reset.
+const RESET_JITTER: Duration = Duration::from_secs(1);
+
+/// `wait` with jitter drawn uniformly from `0..=` a quarter of it, at most a second: clients
+/// (and processes) that wait for the same reset do not all come back at its first instant.
+pub(crate) fn with_jitter(wait: Duration) -> Duration {
+    let most = (wait / 4).min(RESET_JITTER);
+    let nanos = u64::try_from(most.as_nanos()).unwrap_or(u64::MAX);
+    wait.saturating_add(Duration::from_nanos(fastrand::u64(0..=nanos)))
+}
+
 /// The furthest reset honoured (see [`RateLimit::reset_after`]).
 const MAX_PLAUSIBLE_RESET: Duration = Duration::from_secs(24 * 3600);
 

@@ -246,8 +246,8 @@ pub fn decide(policy: &RetryPolicy, outcome: &Outcome, attempts: u32, elapsed: D
     let (retryable, server_wait) = match *outcome {
         Outcome::Status { status, server_wait } => (
             policy.retries_status(status),
-            // A reset already past (the clocks disagree, or the window just turned) says
-            // nothing about when to come back: back off like any retryable failure.
+            // A wait of zero (`Retry-After: 0`; a reset is always waited a whole second past)
+            // says nothing about when to come back: back off like any retryable failure.
             if status == 429 {
                 server_wait.filter(|w| !w.is_zero())
             } else {
@@ -357,7 +357,7 @@ mod tests {
                     wait: Duration::from_secs(3600),
                 }),
             ),
-            // a reset already past backs off instead of retrying back to back
+            // a wait of zero backs off instead of retrying back to back
             (too_many(0), 1, MS(0), Decision::RetryJittered { ceiling: MS(200) }),
             (too_many(0), 3, MS(0), Decision::RetryJittered { ceiling: MS(800) }),
             // server waits only count for 429

@@ -29,11 +29,14 @@ pub(crate) struct AttemptMeta {
 }
 
 impl AttemptMeta {
-    /// How long until the window resets, on the server's clock when the response said what
-    /// time it was (so a skewed local clock does not shorten or stretch the wait).
+    /// How long after this response the window it names has surely ended: the time to the
+    /// reset on the server's clock when the response said what time it was (so a skewed local
+    /// clock neither shortens nor stretches the wait), and a second more, as Reset and Date are
+    /// whole seconds ([`crate::rate_limit::WHOLE_SECOND`]).
     pub(crate) fn reset_wait(&self) -> Option<Duration> {
         self.rate_limit
             .reset_after(self.server_clock.unwrap_or_else(SystemTime::now))
+            .map(|wait| wait.saturating_add(crate::rate_limit::WHOLE_SECOND))
     }
 
     /// The wait the server asked for: `Retry-After`, else the time to the reset.

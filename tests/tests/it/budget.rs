@@ -14,6 +14,7 @@ async fn stand_in(segments: usize, limit: u64, window_secs: u64) -> MockBraze {
         rate_limit: Some(RateLimitConfig {
             limit,
             window: Duration::from_secs(window_secs),
+            ..RateLimitConfig::default()
         }),
         ..MockConfig::default()
     })

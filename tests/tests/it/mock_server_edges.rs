@@ -118,6 +118,7 @@ async fn a_window_under_a_second_is_kept_exact_and_its_reset_rounded_up() {
         rate_limit: Some(RateLimitConfig {
             limit: 3,
             window: Duration::from_millis(WINDOW_MS),
+            ..RateLimitConfig::default()
         }),
         ..MockConfig::default()
     })

@@ -18,6 +18,7 @@ fn with_faults(kinds: Vec<Fault>, rate: f64, seed: u64) -> MockConfig {
         rate_limit: Some(RateLimitConfig {
             limit: LIMIT,
             window: Duration::from_secs(3600),
+            ..RateLimitConfig::default()
         }),
         faults: FaultConfig {
             rate,

@@ -126,6 +126,7 @@ async fn the_key_faults_and_budget_apply_as_on_every_endpoint() {
         rate_limit: Some(RateLimitConfig {
             limit: 2,
             window: Duration::from_secs(3600),
+            ..RateLimitConfig::default()
         }),
         ..MockConfig::default()
     })

@@ -45,6 +45,7 @@ fn an_export_that_meets_a_spent_budget_says_so_and_completes() {
         rate_limit: Some(RateLimitConfig {
             limit: 25,
             window: Duration::from_secs(2),
+            ..RateLimitConfig::default()
         }),
         ..MockConfig::default()
     });

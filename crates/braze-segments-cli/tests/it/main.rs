@@ -2,6 +2,7 @@
 //! as a user runs it, against the stand-in server, httpmock and raw servers on loopback.
 
 mod budget;
+mod budget_processes;
 mod cli;
 mod closed_stdout;
 mod common;

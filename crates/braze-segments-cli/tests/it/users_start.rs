@@ -47,6 +47,7 @@ fn a_ctrl_c_in_a_second_process_never_cancels_the_first_ones_export() {
         rate_limit: Some(RateLimitConfig {
             limit: 100_000,
             window: Duration::from_secs(30),
+            ..RateLimitConfig::default()
         }),
         ..MockConfig::default()
     });
