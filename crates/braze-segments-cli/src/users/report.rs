@@ -120,37 +120,26 @@ pub fn no_link(segment_id: &str, prefix: &str, output: &Output) -> Failure {
     }
 }
 
-/// A download that failed. An export that was never ready, or whose link could not be reached,
-/// is cancelled.
+/// A download that failed. Whatever failed, the export this run started is cancelled (best
+/// effort): a run that gives up never comes back for it, and it would block the segment's next
+/// export for hours.
 pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadError) -> Failure {
-    match error {
-        DownloadError::NotReady { waited, polls, .. } => {
-            cancel(client, segment_id).await;
-            Failure {
-                code: 1,
-                message: format!(
-                    "the export was not ready after {} ({} of its link): raise --max-wait (Braze takes \
-                     an hour or more for large segments)",
-                    humantime::format_duration(Duration::from_secs(waited.as_secs())),
-                    count(u64::from(polls), "poll", "polls"),
-                ),
-            }
-        }
-        error @ DownloadError::Transport { .. } => {
-            cancel(client, segment_id).await;
-            Failure {
-                code: 1,
-                message: format!(
-                    "the export could not be downloaded: {}; it was asked to cancel it (see above), so that \
-                     the segment is not blocked for the next export",
-                    shown(&error.to_string())
-                ),
-            }
-        }
-        error => Failure {
-            code: 1,
-            message: format!("the export could not be downloaded: {}", shown(&error.to_string())),
-        },
+    let message = match &error {
+        DownloadError::NotReady { waited, polls, .. } => format!(
+            "the export was not ready after {} ({} of its link): raise --max-wait (Braze takes an hour or \
+             more for large segments)",
+            humantime::format_duration(Duration::from_secs(waited.as_secs())),
+            count(u64::from(*polls), "poll", "polls"),
+        ),
+        error => format!("the export could not be downloaded: {}", shown(&error.to_string())),
+    };
+    cancel(client, segment_id).await;
+    Failure {
+        code: 1,
+        message: format!(
+            "{message}\n  this run gave up on the export it started, so it asked Braze to cancel it (see above): \
+             the segment is not blocked for the next export"
+        ),
     }
 }
 

@@ -166,3 +166,60 @@ fn a_closed_stdout_fails_before_anything_is_sent() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
+
+#[test]
+fn every_way_a_download_gives_up_cancels_the_export_it_started() {
+    // The storage host answers an expired link (400 ExpiredToken, as S3 may), a broken signature
+    // (403 SignatureDoesNotMatch), a redirect loop; or the link is not one the SDK follows.
+    let storage = httpmock::MockServer::start();
+    storage.mock(|when, then| {
+        when.path("/expired.zip");
+        then.status(400)
+            .body("<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>");
+    });
+    storage.mock(|when, then| {
+        when.path("/broken.zip");
+        then.status(403)
+            .body("<Error><Code>SignatureDoesNotMatch</Code><Message>No.</Message></Error>");
+    });
+    storage.mock(|when, then| {
+        when.path("/loop.zip");
+        then.status(302).header("location", "/loop.zip");
+    });
+    let cases = [
+        (
+            format!("{}/expired.zip?sig=s", storage.base_url()),
+            "the download link expired",
+        ),
+        (
+            format!("{}/broken.zip?sig=s", storage.base_url()),
+            "SignatureDoesNotMatch",
+        ),
+        (
+            format!("{}/loop.zip?sig=s", storage.base_url()),
+            "answered 302: it redirected more than 5 times",
+        ),
+        ("ftp://files.example.com/u.zip".to_owned(), "refusing the download link"),
+    ];
+    for (link, says) in cases {
+        let server = httpmock::MockServer::start();
+        let body = format!(r#"{{"message":"success","object_prefix":"p","url":"{link}"}}"#);
+        let (start, cancel) = braze_answering(&server, &body);
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+            .env_clear()
+            .env("BRAZE_API_KEY", "k")
+            .env("BRAZE_REST_ENDPOINT", server.base_url())
+            .args(["users", README_ID, "--fields", "email", "--out"])
+            .arg(dir.path().join("users.jsonl"))
+            .output()
+            .unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{link}: {stderr}");
+        assert!(stderr.contains(says), "{link}: {stderr}");
+        assert!(stderr.contains("the export was cancelled at Braze"), "{link}: {stderr}");
+        start.assert_calls(1);
+        cancel.assert_calls(1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left");
+    }
+}

@@ -172,6 +172,7 @@ impl Client {
         options: &DownloadOptions,
     ) -> Result<(Response, Answer), Fetch> {
         let mut url = link.clone();
+        let mut redirected = 0;
         for _ in 0..=MAX_REDIRECTS {
             let mut request = http.get(url.clone());
             if from > 0 {
@@ -202,6 +203,7 @@ impl Client {
                     }));
                 };
                 url = self.check_link(next.as_str(), Some(&url)).map_err(Fetch::Fatal)?;
+                redirected = status;
                 continue;
             }
             let mut response = response;
@@ -217,9 +219,9 @@ impl Client {
             return Ok((response, answer));
         }
         Err(Fetch::Fatal(DownloadError::Refused {
-            status: 310,
+            status: redirected,
             code: None,
-            message: format!("more than {MAX_REDIRECTS} redirects"),
+            message: format!("it redirected more than {MAX_REDIRECTS} times (a redirect loop?)"),
         }))
     }
 

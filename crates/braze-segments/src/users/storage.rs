@@ -56,7 +56,8 @@ pub(crate) fn classify(status: u16, body: &[u8], redactor: &Redactor) -> Answer 
         201..=299 => Answer::NotReady,
         301 | 302 | 303 | 307 | 308 => Answer::Redirect,
         410 => Answer::Expired,
-        403 if says_expired => Answer::Expired,
+        // S3 answers an expired link's ExpiredToken as 400 or 403.
+        400 | 403 if says_expired => Answer::Expired,
         404 => Answer::NotReady,
         403 if code.as_deref().is_some_and(|c| BROKEN_LINK_CODES.contains(&c)) => {
             refused(code, message, &text, redactor)
@@ -142,6 +143,14 @@ mod tests {
         assert_eq!(classify(404, b"", &Redactor::generic()), Answer::NotReady);
         assert_eq!(classify(403, DENIED.as_bytes(), &Redactor::generic()), Answer::NotReady);
         assert_eq!(classify(403, EXPIRED.as_bytes(), &Redactor::generic()), Answer::Expired);
+        let token = b"<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>";
+        for status in [400, 403] {
+            assert_eq!(
+                classify(status, token, &Redactor::generic()),
+                Answer::Expired,
+                "{status}"
+            );
+        }
         assert_eq!(classify(410, b"", &Redactor::generic()), Answer::Expired);
         assert_eq!(classify(307, b"", &Redactor::generic()), Answer::Redirect);
         for status in [408, 429, 500, 502, 503, 504] {
