@@ -137,6 +137,22 @@ impl Error {
         self.status() == Some(404)
     }
 
+    /// True when Braze said the segment id is not a segment (any more): an unknown id, or one
+    /// archived. Braze documents no answer for that; it answers such ids a 400 whose message
+    /// is about the id (`segment_id must be a string of the Segment api identifier`, as other
+    /// clients recorded and the stand-in sends), so this is a 400 whose message names the
+    /// segment, or a 404. A service can answer its own 404 on it. Refused before any request
+    /// (an empty id: [`Error::InvalidInput`]), it is false.
+    pub fn is_unknown_segment(&self) -> bool {
+        match self {
+            Error::Api { status: 404, .. } => true,
+            Error::Api {
+                status: 400, message, ..
+            } => message.to_ascii_lowercase().contains("segment"),
+            _ => false,
+        }
+    }
+
     /// True for a 401 (a bad key, a key of another instance, a quoted key).
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(401)

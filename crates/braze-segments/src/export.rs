@@ -2,7 +2,9 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
@@ -52,13 +54,13 @@ pub struct ExportError {
 
 impl ExportError {
     /// True when the segment was archived while the export ran: Braze answered its details
-    /// call with 400 or 404 ("unknown segment") and a listing that started after that answer
+    /// call as unknown ([`Error::is_unknown_segment`]) and a listing that started after that answer
     /// no longer listed it. Such a segment is not a failure of the export.
     pub fn is_gone(&self) -> bool {
         self.gone
     }
 
-    /// True when Braze answered the segment's details call with 400 or 404 ("unknown segment")
+    /// True when Braze answered the segment's details call as unknown ([`Error::is_unknown_segment`])
     /// but no listing started after that answer, so the export cannot tell whether it was
     /// archived (gone) or failed: the answer came during the last of the five listing passes
     /// (the list kept changing), or listing failed before another pass. Neither
@@ -110,10 +112,13 @@ impl std::error::Error for ExportError {
 /// let options = ExportOptions::default()
 ///     .sort(SortDirection::Desc)
 ///     .concurrency(16)
-///     .skip(["already-exported".to_owned()]);
+///     .skip(["already-exported".to_owned()])
+///     // Only the segments these say, of those the listing finds: by id, and by their summary.
+///     .only(["6d68ea15-26c4-4109-835a-65b81773a5e2".to_owned(), "another-id".to_owned()])
+///     .filter(|segment| segment.name.as_deref().is_some_and(|n| n.starts_with("Lapsed")));
 /// # let _ = options;
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 #[must_use]
 pub struct ExportOptions {
@@ -123,6 +128,27 @@ pub struct ExportOptions {
     concurrency: usize,
     /// Segment ids to leave out (already exported, when resuming).
     skip: HashSet<String>,
+    /// When set, only these ids are exported.
+    only: Option<HashSet<String>>,
+    /// When set, only the listed segments it accepts are exported.
+    filter: Option<Filter>,
+}
+
+/// A predicate over a listed segment's summary. Asserted unwind-safe: a panic in it ends the
+/// export's stream, whose state is not used again, so the options stay `UnwindSafe` whatever
+/// the closure captures.
+type Filter = Arc<AssertUnwindSafe<Box<dyn Fn(&SegmentSummary) -> bool + Send + Sync>>>;
+
+impl std::fmt::Debug for ExportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportOptions")
+            .field("sort", &self.sort)
+            .field("concurrency", &self.concurrency)
+            .field("skip", &self.skip.len())
+            .field("only", &self.only.as_ref().map(HashSet::len))
+            .field("filter", &self.filter.as_ref().map(|_| "a predicate"))
+            .finish()
+    }
 }
 
 impl Default for ExportOptions {
@@ -131,6 +157,8 @@ impl Default for ExportOptions {
             sort: SortDirection::Asc,
             concurrency: 8,
             skip: HashSet::new(),
+            only: None,
+            filter: None,
         }
     }
 }
@@ -153,6 +181,29 @@ impl ExportOptions {
     pub fn skip(mut self, ids: impl IntoIterator<Item = String>) -> Self {
         self.skip = ids.into_iter().collect();
         self
+    }
+
+    /// Exports only these segments (replaces any set before). The export still lists every
+    /// segment, with every guarantee of a full export (none twice, none that existed throughout
+    /// missed, archived ones told apart); ids that no listing found are named by
+    /// [`ExportStream::not_listed`] at the end.
+    pub fn only(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.only = Some(ids.into_iter().collect());
+        self
+    }
+
+    /// Exports only the listed segments `accept` says yes to, judged on their summary (name,
+    /// tags, `analytics_tracking_enabled`, …); replaces any filter before. With
+    /// [`only`](Self::only), a segment must pass both.
+    pub fn filter(mut self, accept: impl Fn(&SegmentSummary) -> bool + Send + Sync + 'static) -> Self {
+        self.filter = Some(Arc::new(AssertUnwindSafe(Box::new(accept))));
+        self
+    }
+
+    /// Whether `segment` is one to export (ignoring [`skip`](Self::skip)).
+    fn selects(&self, segment: &SegmentSummary) -> bool {
+        self.only.as_ref().is_none_or(|ids| ids.contains(&segment.id))
+            && self.filter.as_ref().is_none_or(|accept| (accept.0)(segment))
     }
 }
 
@@ -183,6 +234,10 @@ pub struct ExportStream {
     client: Client,
     sort: SortDirection,
     concurrency: usize,
+    /// Which listed segments to export ([`ExportOptions::only`], [`ExportOptions::filter`]).
+    select: ExportOptions,
+    /// Listed segments left out by that choice.
+    unselected: u64,
     ledger: Ledger,
     listing: Listing,
     in_flight: FuturesUnordered<Details>,
@@ -208,6 +263,26 @@ impl ExportStream {
     /// Listed segments left out because their id was in [`ExportOptions::skip`].
     pub fn skipped(&self) -> u64 {
         self.skipped
+    }
+
+    /// Listed segments left out by [`ExportOptions::only`] or [`ExportOptions::filter`].
+    pub fn unselected(&self) -> u64 {
+        self.unselected
+    }
+
+    /// The ids given to [`ExportOptions::only`] that no listing pass has listed (not a segment,
+    /// or archived before it was listed), sorted. Complete once the stream has ended.
+    pub fn not_listed(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .select
+            .only
+            .iter()
+            .flatten()
+            .filter(|id| !self.ledger.has_listed(id))
+            .cloned()
+            .collect();
+        ids.sort();
+        ids
     }
 
     /// Segments first listed by a re-listing pass: missed by the first pass because a segment
@@ -275,6 +350,10 @@ impl ExportStream {
                 if self.ledger.pass() > 1 {
                     self.relisted += 1;
                 }
+                if !self.select.selects(&summary) {
+                    self.unselected += 1;
+                    return;
+                }
                 let client = self.client.clone();
                 self.in_flight.push(Box::pin(async move {
                     let details = client.segment_details(&summary.id).await;
@@ -341,6 +420,7 @@ impl std::fmt::Debug for ExportStream {
         f.debug_struct("ExportStream")
             .field("listed", &self.listed)
             .field("skipped", &self.skipped)
+            .field("unselected", &self.unselected)
             .field("relisted", &self.relisted)
             .field("gone", &self.gone)
             .field("undetermined", &self.undetermined)
@@ -383,7 +463,7 @@ impl Stream for ExportStream {
                     return Poll::Ready(Some(Ok(SegmentRecord { summary, details })));
                 }
                 Poll::Ready(Some((summary, Err(error)))) => {
-                    let unknown = matches!(error, Error::Api { status: 400 | 404, .. });
+                    let unknown = error.is_unknown_segment();
                     if unknown && !matches!(this.listing, Listing::Finished) {
                         let judge_by = this.ledger.pass() + 1;
                         this.held.push(Held {
@@ -425,7 +505,8 @@ impl Client {
     ///   nothing changed and two when something did, at most five passes in all
     ///   ([`ExportStream::listing_verified`] says whether the proof was reached). Segments
     ///   created during the run are exported too when a pass lists them.
-    /// - **Archived during the run**: a segment whose details Braze answers with 400 or 404
+    /// - **Archived during the run**: a segment whose details Braze answers as unknown
+    ///   ([`Error::is_unknown_segment`])
     ///   is held until a listing that started after that answer; if that listing no longer has
     ///   it, it is yielded as gone ([`ExportError::is_gone`]), otherwise as the failure. When
     ///   no such listing comes (the answer came during the fifth pass, or listing failed), it is
@@ -441,14 +522,17 @@ impl Client {
     /// Budget: an export is a bulk job ([`Client::bulk`]): when the rate-limit budget is spent
     /// (or down to the reserve, or this client's share is used), it waits for the window's
     /// reset instead of failing the rest; [`Client::budget_wait`] says until when.
-    pub fn export_segments(&self, options: ExportOptions) -> ExportStream {
+    pub fn export_segments(&self, mut options: ExportOptions) -> ExportStream {
         let client = self.bulk();
+        let skip = std::mem::take(&mut options.skip);
         ExportStream {
             listing: Listing::Running(Box::new(client.segments(options.sort))),
             client,
             sort: options.sort,
             concurrency: options.concurrency.max(1),
-            ledger: Ledger::new(options.skip),
+            ledger: Ledger::new(skip),
+            select: options,
+            unselected: 0,
             in_flight: FuturesUnordered::new(),
             held: Vec::new(),
             ready: VecDeque::new(),

@@ -127,7 +127,7 @@ async fn exporting_1000_segments_through_20_percent_faults_loses_and_duplicates_
     let policy = braze_segments_tests::fast_policy().max_attempts(8);
     let (braze, client) = start(config, policy).await;
     let records: Vec<_> = client
-        .export_segments(ExportOptions::default().concurrency(16))
+        .export_segments(ExportOptions::default().concurrency(64))
         .collect()
         .await;
     let mut seen = HashSet::new();
@@ -265,7 +265,7 @@ async fn the_stream_counts_what_it_listed_skipped_and_passed() {
     assert!(stream.listing_verified());
     assert_eq!(
         format!("{stream:?}"),
-        "ExportStream { listed: 150, skipped: 20, relisted: 0, gone: 0, undetermined: 0, without_id: 0, passes: 2, in_flight: 0 }"
+        "ExportStream { listed: 150, skipped: 20, unselected: 0, relisted: 0, gone: 0, undetermined: 0, without_id: 0, passes: 2, in_flight: 0 }"
     );
     assert_eq!(
         braze.counters().requests(Endpoint::Details),

@@ -401,3 +401,52 @@ async fn a_segment_unknown_during_the_last_pass_is_undetermined_never_judged_by_
     assert!(!stream.listing_verified());
     assert_eq!(written, 150);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subset_keeps_every_guarantee_while_segments_are_archived_under_it() {
+    let (braze, client) = stand_in(250).await;
+    let before = ids(&braze);
+    // Chosen: three segments of page 0 that are archived before page 1 (sliding the next
+    // three back onto page 0, already served), those three, a segment of page 2, and an id
+    // that is no segment at all; then only those whose name the filter accepts too.
+    let archived: Vec<String> = before[..3].to_vec();
+    let slid = before[100..103].to_vec();
+    let victims = archived.clone();
+    braze.before_list_page(1, move |d| {
+        for id in &victims {
+            assert!(d.archive_segment(id));
+        }
+    });
+    let mut chosen: Vec<String> = archived.iter().chain(&slid).cloned().collect();
+    chosen.push(before[220].clone());
+    chosen.push("not-a-segment".to_owned());
+    let unwanted = before[101].clone();
+    let options = ExportOptions::default()
+        .only(chosen.clone())
+        .filter(move |segment| segment.id != unwanted);
+    let mut stream = client.export_segments(options);
+    let outcome = run(&mut stream).await;
+
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    // Every chosen segment that stayed is written once, the slid ones included.
+    for id in [&slid[0], &slid[2], &before[220]] {
+        assert_eq!(outcome.written.get(id), Some(&1), "{id}");
+    }
+    // The archived ones were listed before they went: written or gone, once each.
+    for id in &archived {
+        let times = outcome.written.get(id).copied().unwrap_or(0) + outcome.gone.iter().filter(|g| *g == id).count();
+        assert_eq!(times, 1, "{id}");
+    }
+    // Nothing else was fetched: not what the filter refused, nor what was not chosen.
+    assert!(!outcome.written.contains_key(&slid[1]));
+    assert_eq!(
+        outcome.written.len() + outcome.gone.len(),
+        6,
+        "{:?}",
+        outcome.written.keys()
+    );
+    assert!(braze.counters().requests(Endpoint::Details) <= 6 + 3);
+    assert_eq!(stream.not_listed(), ["not-a-segment"]);
+    assert_eq!(stream.unselected() + 6, stream.listed());
+    assert!(stream.listing_verified());
+}

@@ -320,3 +320,57 @@ fn from_env_names_each_missing_variable() {
         .unwrap();
     assert_eq!(sdk.endpoint(), "https://rest.fra-02.braze.eu");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_or_archived_segment_is_told_apart_from_other_400s() {
+    // The stand-in answers an unknown id, and one archived, as Braze does: a 400 about the id.
+    let braze = braze_segments_mock_server::MockBraze::start(braze_segments_mock_server::MockConfig {
+        segments: 3,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let sdk = Client::builder()
+        .api_key(braze.api_key())
+        .endpoint(braze.url())
+        .build()
+        .unwrap();
+    let archived = braze.segments()[1].id.clone();
+    assert!(braze.archive_segment(&archived));
+    for id in ["no-such-segment", archived.as_str()] {
+        let err = sdk.segment_details(id).await.unwrap_err();
+        assert!(err.is_unknown_segment(), "{id}: {err:?}");
+        assert_eq!(err.status(), Some(400));
+    }
+    let known = braze.segments()[0].id.clone();
+    assert!(sdk.segment_details(&known).await.is_ok());
+    braze.shutdown().await;
+
+    // Another 400 (not about the segment), a 403, and a refusal before any request are not.
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(400)
+            .header("content-type", "application/json")
+            .body(r#"{"message":"Invalid request"}"#);
+    });
+    let err = no_retry(&server).segment_details(SEGMENT_ID).await.unwrap_err();
+    assert!(!err.is_unknown_segment(), "{err:?}");
+    assert!(!no_retry(&server)
+        .segment_details(" ")
+        .await
+        .unwrap_err()
+        .is_unknown_segment());
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(404)
+            .header("content-type", "application/json")
+            .body(r#"{"message":"Not Found"}"#);
+    });
+    assert!(no_retry(&server)
+        .segment_details(SEGMENT_ID)
+        .await
+        .unwrap_err()
+        .is_unknown_segment());
+}

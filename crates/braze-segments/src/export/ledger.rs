@@ -66,6 +66,11 @@ impl Ledger {
         }
     }
 
+    /// Whether some pass of this run listed `id` (one only given as already exported, not).
+    pub(crate) fn has_listed(&self, id: &str) -> bool {
+        self.last_pass.get(id).is_some_and(|pass| *pass > 0)
+    }
+
     /// The pass being listed, or the last one listed (from 1).
     pub(crate) fn pass(&self) -> u32 {
         self.pass
