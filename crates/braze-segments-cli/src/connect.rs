@@ -25,7 +25,13 @@ pub async fn connect(connection: &ConnectionArgs) -> Result<Connected, Failure> 
             _demo: None,
         });
     }
-    let braze = MockBraze::start(MockConfig::default()).await.map_err(|e| Failure {
+    // A users export of the demo is ready after a second: one "waiting" line shows how the
+    // command waits, without the wait the stand-in's default (two seconds) costs.
+    let demo = MockConfig {
+        users_export_ready_after: std::time::Duration::from_secs(1),
+        ..MockConfig::default()
+    };
+    let braze = MockBraze::start(demo).await.map_err(|e| Failure {
         code: 1,
         message: format!("cannot start the stand-in server: {e}"),
     })?;

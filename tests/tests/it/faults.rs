@@ -41,7 +41,7 @@ async fn ten_thousand_calls_through_30_percent_faults_each_return_the_right_segm
             let id = segments[i % segments.len()].id.clone();
             async move { (i, client.segment_details_with_meta(&id).await) }
         })
-        .buffer_unordered(64)
+        .buffer_unordered(256)
         .collect()
         .await;
 

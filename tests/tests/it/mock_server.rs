@@ -169,6 +169,7 @@ async fn the_budget_counts_down_and_answers_429_when_spent() {
         rate_limit: Some(RateLimitConfig {
             limit: 5,
             window: Duration::from_secs(3600),
+            ..RateLimitConfig::default()
         }),
         ..MockConfig::default()
     };
@@ -230,10 +231,15 @@ async fn injected_transient_faults_of_every_kind_are_retried_through() {
         .retry(braze_segments_tests::fast_policy().max_attempts(10))
         .build()
         .unwrap();
-    for segment in braze.segments() {
-        let details = client.segment_details(&segment.id).await.unwrap();
-        assert_eq!(details.name.as_deref(), Some(segment.name.as_str()));
-    }
+    // All at once: each fault draw depends on the request, not on the order.
+    let calls = braze.segments().into_iter().map(|segment| {
+        let client = &client;
+        async move {
+            let details = client.segment_details(&segment.id).await.unwrap();
+            assert_eq!(details.name.as_deref(), Some(segment.name.as_str()));
+        }
+    });
+    futures::future::join_all(calls).await;
     let counters = braze.counters();
     assert!(counters.total_faults() > 0);
     for kind in Fault::TRANSIENT {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use braze_segments::SegmentRecord;
-use braze_segments_mock_server::{Fault, FaultConfig, MockConfig};
+use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockConfig};
 use common::{no_rate_limit, text, StandIn, README_ID};
 
 fn jsonl_ids(path: &Path) -> Vec<String> {
@@ -96,8 +96,10 @@ fn export_jsonl_and_csv_hold_every_segment_with_awkward_names_intact() {
 
 #[test]
 fn a_resume_after_a_torn_write_yields_every_segment_exactly_once() {
+    // 30 segments hold every awkward name the dataset makes (quotes, non-ASCII text, a quoted
+    // newline).
     let stand_in = StandIn::start(MockConfig {
-        segments: 60,
+        segments: 30,
         ..no_rate_limit()
     });
     let dir = tempfile::tempdir().unwrap();
@@ -122,22 +124,45 @@ fn a_resume_after_a_torn_write_yields_every_segment_exactly_once() {
                 .step_by(7),
         );
         cuts.extend([1, 5, bytes.len() - 1, bytes.len()]);
-        for cut in cuts {
-            let torn = dir.path().join(format!("torn.{format}"));
-            std::fs::write(&torn, &bytes[..cut]).unwrap();
-            stand_in
-                .cli()
-                .args(["export", "--resume", "--format", format, "--out"])
-                .arg(&torn)
-                .assert()
-                .success();
-            let ids = if format == "jsonl" {
-                jsonl_ids(&torn)
-            } else {
-                csv_rows(&torn).iter().map(|r| r[0].to_owned()).collect()
-            };
-            assert_exactly_once(&ids, &stand_in);
-        }
+        // Inside the quoted newline, and inside a multi-byte character.
+        let text = String::from_utf8_lossy(&bytes);
+        cuts.extend(text.find("\nsecond line").map(|at| at + 3));
+        cuts.extend(
+            text.char_indices()
+                .find(|(_, c)| c.len_utf8() > 1)
+                .map(|(at, _)| at + 1),
+        );
+        // Four at a time, each torn file its own.
+        let chunk = cuts.len().div_ceil(4);
+        std::thread::scope(|scope| {
+            for (n, cuts) in cuts.chunks(chunk).enumerate() {
+                let (stand_in, bytes, dir) = (&stand_in, &bytes, dir.path());
+                scope.spawn(move || {
+                    for &cut in cuts {
+                        let torn = dir.join(format!("torn-{n}.{format}"));
+                        std::fs::write(&torn, &bytes[..cut]).unwrap();
+                        let _ = std::fs::remove_file(dir.join(format!("torn-{n}.{format}.braze-export.json")));
+                        std::fs::copy(
+                            dir.join(format!("full.{format}.braze-export.json")),
+                            dir.join(format!("torn-{n}.{format}.braze-export.json")),
+                        )
+                        .unwrap();
+                        stand_in
+                            .cli()
+                            .args(["export", "--resume", "--format", format, "--out"])
+                            .arg(&torn)
+                            .assert()
+                            .success();
+                        let ids = if format == "jsonl" {
+                            jsonl_ids(&torn)
+                        } else {
+                            csv_rows(&torn).iter().map(|r| r[0].to_owned()).collect()
+                        };
+                        assert_exactly_once(&ids, stand_in);
+                    }
+                });
+            }
+        });
     }
 }
 
@@ -182,7 +207,7 @@ fn an_export_killed_mid_way_and_resumed_yields_every_segment_exactly_once() {
 
         stand_in
             .cli()
-            .args(["export", "--resume", "--concurrency", "8", "--format", format, "--out"])
+            .args(["export", "--resume", "--concurrency", "64", "--format", format, "--out"])
             .arg(&out)
             .assert()
             .success();
@@ -202,7 +227,7 @@ fn an_export_killed_mid_way_and_resumed_yields_every_segment_exactly_once() {
 #[test]
 fn an_export_through_30_percent_faults_of_every_kind_holds_each_segment_exactly_once() {
     let stand_in = StandIn::start(MockConfig {
-        segments: 2_000,
+        segments: 400,
         rate_limit: None,
         faults: FaultConfig {
             rate: 0.3,
@@ -216,14 +241,21 @@ fn an_export_through_30_percent_faults_of_every_kind_holds_each_segment_exactly_
     let out = dir.path().join("faulty.jsonl");
     stand_in
         .cli()
-        .args(["--max-attempts", "12", "export", "--concurrency", "32", "--out"])
+        .args(["--max-attempts", "12", "export", "--concurrency", "64", "--out"])
         .arg(&out)
         .assert()
         .success();
     assert_exactly_once(&jsonl_ids(&out), &stand_in);
+    let counters = stand_in.braze().counters();
     for kind in Fault::TRANSIENT {
-        assert!(stand_in.braze().counters().faults(kind) > 0, "{kind:?} injected");
+        assert!(counters.faults(kind) > 0, "{kind:?} injected");
     }
+    assert!(
+        Fault::TRANSIENT
+            .iter()
+            .any(|kind| counters.faults_at(Endpoint::List, *kind) > 0),
+        "faults met the listing too"
+    );
 }
 
 #[test]

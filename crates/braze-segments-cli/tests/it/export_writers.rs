@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use braze_segments::SegmentRecord;
-use braze_segments_mock_server::{Fault, FaultConfig, MockConfig};
+use braze_segments_mock_server::MockConfig;
 use common::{RunExpecting, StandIn};
 
 fn sidecar(path: &Path) -> PathBuf {
@@ -20,12 +20,13 @@ fn sidecar(path: &Path) -> PathBuf {
 
 #[test]
 fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
-    // The export fetches one segment at a time from a slow stand-in: it runs for several
-    // seconds, and the second runs are made meanwhile.
-    let stand_in = slow_stand_in();
+    // The stand-in holds its answers: the first export has locked its file and is waiting for
+    // its first page while the second runs are made.
+    let stand_in = StandIn::start(config());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("shared.jsonl");
-    let mut first = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
+    let held = stand_in.freeze();
+    let mut first = spawn_cli(&stand_in, &["export"], &out);
     wait_until_writing(&out);
     let sidecar_text = std::fs::read_to_string(sidecar(&out)).unwrap();
 
@@ -54,6 +55,7 @@ fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
         "the first export was still running"
     );
 
+    drop(held);
     assert!(first.wait().unwrap().success());
     let content = std::fs::read_to_string(&out).unwrap();
     let mut ids: Vec<String> = content
@@ -66,23 +68,13 @@ fn a_second_export_to_a_file_being_written_is_refused_and_changes_nothing() {
     assert_eq!(ids, expected, "every segment once");
 }
 
-/// A stand-in of 120 segments whose every answer is held 40 ms, with a users export ready after
-/// 3 s.
-fn slow_stand_in() -> StandIn {
-    StandIn::start(slow_config())
-}
-
-fn slow_config() -> MockConfig {
+/// A stand-in of 120 segments whose users exports are ready at once; tests hold its answers
+/// ([`StandIn::freeze`]) to keep a writer at work.
+fn config() -> MockConfig {
     MockConfig {
         segments: 120,
         rate_limit: None,
-        users_export_ready_after: Duration::from_secs(3),
-        faults: FaultConfig {
-            rate: 1.0,
-            kinds: vec![Fault::Delay],
-            delay: Duration::from_millis(40),
-            ..FaultConfig::default()
-        },
+        users_export_ready_after: Duration::ZERO,
         ..MockConfig::default()
     }
 }
@@ -109,15 +101,18 @@ const USERS: [&str; 5] = ["users", common::README_ID, "--fields", "external_id",
 
 #[test]
 fn users_and_export_never_replace_a_file_the_other_is_writing() {
-    let stand_in = slow_stand_in();
+    let stand_in = StandIn::start(config());
     let dir = tempfile::tempdir().unwrap();
 
-    // An export writing the file: users --overwrite is refused before it starts an export.
+    // An export writing the file (held by the stand-in): users --overwrite is refused before
+    // it starts an export.
     let out = dir.path().join("segments.jsonl");
-    let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
+    let held = stand_in.freeze();
+    let mut export = spawn_cli(&stand_in, &["export"], &out);
     wait_until_writing(&out);
     let (_, stderr) = stand_in.cli().args(USERS).arg("--out").arg(&out).run_expecting(2);
     assert!(stderr.contains("another export is writing to"), "{stderr}");
+    drop(held);
     assert!(export.wait().unwrap().success());
     let records = std::fs::read_to_string(&out).unwrap();
     assert_eq!(records.lines().count(), 120, "the export's records are all there");
@@ -125,11 +120,15 @@ fn users_and_export_never_replace_a_file_the_other_is_writing() {
         .lines()
         .all(|l| serde_json::from_str::<SegmentRecord>(l).is_ok()));
 
-    // users replacing an existing file holds it from the start: an export to it is refused.
+    // users replacing an existing file holds it from the start (before its temporary file is
+    // made): an export to it is refused.
     let out = dir.path().join("users.jsonl");
     std::fs::write(&out, b"an older users file\n").unwrap();
+    let held = stand_in.freeze();
     let mut users_run = spawn_cli(&stand_in, &USERS, &out);
-    std::thread::sleep(Duration::from_millis(500));
+    common::wait_for("users to make its temporary file", || {
+        common::users_temp_file(dir.path()).is_some()
+    });
     assert!(
         users_run.try_wait().unwrap().is_none(),
         "users is still waiting for Braze"
@@ -141,6 +140,7 @@ fn users_and_export_never_replace_a_file_the_other_is_writing() {
         .run_expecting(2);
     assert!(stderr.contains("another export is writing to"), "{stderr}");
     assert!(!sidecar(&out).exists(), "the refused export wrote no notes");
+    drop(held);
     assert!(users_run.wait().unwrap().success());
     let first: serde_json::Value =
         serde_json::from_str(std::fs::read_to_string(&out).unwrap().lines().next().unwrap()).unwrap();
@@ -149,15 +149,16 @@ fn users_and_export_never_replace_a_file_the_other_is_writing() {
 
 #[test]
 fn users_never_renames_over_a_file_an_export_began_during_its_run() {
-    // The export is slower than users (400 segments one at a time, each answer held 40 ms), so
-    // it is still writing when users has its archive.
-    let stand_in = StandIn::start(MockConfig {
-        segments: 400,
-        ..slow_config()
-    });
+    // Two stand-ins, each held while the other's process makes its move: users has its
+    // temporary file when the export creates and holds `out`; then users finishes while the
+    // export is held writing.
+    let for_users = StandIn::start(config());
+    let for_export = StandIn::start(config());
+    for_users.braze().set_users_in_segment(common::README_ID, 7);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("new.jsonl");
-    let users_run = stand_in
+    let users_held = for_users.freeze();
+    let users_run = for_users
         .process()
         .args(USERS)
         .arg("--out")
@@ -165,11 +166,12 @@ fn users_never_renames_over_a_file_an_export_began_during_its_run() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // users found no file and writes its temporary one; then an export creates and holds `out`.
     let users_temp = || common::users_temp_file(dir.path());
     common::wait_for("users to write its temporary file", || users_temp().is_some());
-    let mut export = spawn_cli(&stand_in, &["export", "--concurrency", "1"], &out);
+    let export_held = for_export.freeze();
+    let mut export = spawn_cli(&for_export, &["export"], &out);
     wait_until_writing(&out);
+    drop(users_held);
 
     let users_out = users_run.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&users_out.stderr);
@@ -185,9 +187,10 @@ fn users_never_renames_over_a_file_an_export_began_during_its_run() {
         serde_json::from_str(std::fs::read_to_string(&temp).unwrap().lines().next().unwrap()).unwrap();
     assert!(first.get("external_id").is_some(), "{first}");
 
+    drop(export_held);
     assert!(export.wait().unwrap().success());
     let records = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(records.lines().count(), 400, "the export's file is its own");
+    assert_eq!(records.lines().count(), 120, "the export's file is its own");
     assert!(records
         .lines()
         .all(|l| serde_json::from_str::<SegmentRecord>(l).is_ok()));

@@ -129,9 +129,10 @@ fn an_out_that_is_a_link_is_written_through_and_stays_a_link() {
 
 #[test]
 fn an_archive_path_that_appears_during_the_run_still_gives_the_users_and_exit_1() {
-    // Ready only at the third poll of its link: the path is made after the first.
+    // Ready only at the second poll of its link (a second or two later): the path is made
+    // after the first.
     let stand_in = StandIn::start(MockConfig {
-        users_export_ready_after_polls: 3,
+        users_export_ready_after_polls: 1,
         ..ready_at_once()
     });
     stand_in.braze().set_users_in_segment(README_ID, 1_234);

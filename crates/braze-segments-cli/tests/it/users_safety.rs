@@ -118,7 +118,7 @@ fn overwrite_replaces_the_file_only_when_every_user_is_written() {
 #[test]
 fn users_that_cannot_take_the_outs_place_stay_in_the_temporary_file_it_names() {
     let stand_in = StandIn::start(MockConfig {
-        users_export_ready_after: Duration::from_secs(2),
+        users_export_ready_after: Duration::ZERO,
         ..no_rate_limit()
     });
     stand_in.braze().set_users_in_segment(README_ID, 7);
@@ -133,6 +133,8 @@ fn users_that_cannot_take_the_outs_place_stay_in_the_temporary_file_it_names() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("users.jsonl");
         let temp = || users_temp_file(dir.path());
+        // Held by the stand-in until `--out` has changed.
+        let held = stand_in.freeze();
         let child = stand_in
             .process()
             .args(["users", README_ID, "--fields", "email", "--out"])
@@ -147,6 +149,7 @@ fn users_that_cannot_take_the_outs_place_stay_in_the_temporary_file_it_names() {
         } else {
             std::fs::write(&out, "another program's\n").unwrap();
         }
+        drop(held);
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{flags:?}: {stderr}");

@@ -32,6 +32,22 @@ impl StandIn {
         self.braze.as_ref().unwrap()
     }
 
+    /// Holds every answer of the stand-in (its Braze and its storage host) until the guard
+    /// drops, by keeping its one worker thread busy: a test can hold a CLI process at a known
+    /// step instead of racing a timer. Declare the guard after the stand-in, so that it is
+    /// dropped first (also when the test fails).
+    pub fn freeze(&self) -> Frozen {
+        assert_eq!(self.runtime.metrics().num_workers(), 1, "one worker to hold");
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (ack, blocked) = std::sync::mpsc::channel();
+        self.runtime.spawn(async move {
+            let _ = ack.send(());
+            let _ = held.recv();
+        });
+        blocked.recv().unwrap();
+        Frozen(release)
+    }
+
     /// The CLI configured for this stand-in through the environment, with `key`.
     pub fn cli_with_key(&self, key: &str) -> Command {
         let mut cmd = Command::cargo_bin("braze-segments").unwrap();
@@ -81,6 +97,9 @@ pub fn cli_for(server: &httpmock::MockServer) -> Command {
         .env("BRAZE_REST_ENDPOINT", server.base_url());
     cmd
 }
+
+/// The stand-in held by [`StandIn::freeze`]: it answers again once this drops.
+pub struct Frozen(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
 
 impl Drop for StandIn {
     fn drop(&mut self) {
