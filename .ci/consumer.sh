@@ -2,10 +2,12 @@
 # A workspace outside this repository depends on braze-segments — once as a path dependency,
 # once as a git dependency on this clone's HEAD (CI runs on a clean clone, so HEAD is what is
 # tested) — builds, and fetches one segment from the stand-in (tests/consumer/main.rs).
-# The two builds share target/consumer, so the second compiles only the crates of this repository.
+# The two builds share the workspace's target directory (CI's CARGO_TARGET_DIR, else target/), so
+# the second compiles only the crates of this repository, and both reuse what the packages'
+# verification compiled.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-export CARGO_TARGET_DIR="$repo/target/consumer"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 rev="$(git -C "$repo" rev-parse HEAD)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
