@@ -9,14 +9,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Braze's error body. `message` says what went wrong; `errors` sometimes adds details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BrazeError {
         ///Further details, each a string or an object.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,14 +26,8 @@ pub mod types {
         }
     }
     ///One detail of an error, a string or an object.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum BrazeErrorDetail {
         String(::std::string::String),
@@ -55,14 +43,8 @@ pub mod types {
         }
     }
     ///The segment's estimated size on one day.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DataPoint {
         ///The estimated number of users in the segment on that day.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -79,14 +61,8 @@ pub mod types {
         }
     }
     ///The segment whose users export to cancel.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ExportSegmentCancelRequest {
         ///The segment's API identifier.
@@ -98,17 +74,8 @@ pub mod types {
         }
     }
     ///The segment's API identifier.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ExportSegmentCancelRequestSegmentId(::std::string::String);
     impl ::std::ops::Deref for ExportSegmentCancelRequestSegmentId {
@@ -164,14 +131,8 @@ pub mod types {
         }
     }
     ///A cancelled users export.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ExportSegmentCancelResponse {
         ///"success" when the export was cancelled.
         pub message: ::std::string::String,
@@ -184,17 +145,8 @@ pub mod types {
         }
     }
     ///`GetSegmentDataSeriesSegmentId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetSegmentDataSeriesSegmentId(::std::string::String);
     impl ::std::ops::Deref for GetSegmentDataSeriesSegmentId {
@@ -249,17 +201,8 @@ pub mod types {
         }
     }
     ///`GetSegmentDetailsSegmentId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetSegmentDetailsSegmentId(::std::string::String);
     impl ::std::ops::Deref for GetSegmentDetailsSegmentId {
@@ -313,14 +256,8 @@ pub mod types {
         }
     }
     ///The segment's size over a period, one point a day.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SegmentDataSeries {
         ///At most one point a day, up to `length` points (fewer when the segment is younger); Braze documents no order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -336,14 +273,8 @@ pub mod types {
         }
     }
     ///The details of one segment. Only `message` is guaranteed; Braze adds fields over time.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SegmentDetails {
         ///When the segment was created. Braze documents it only as "ISO 8601": expect a date-time with or without a fraction, `Z`, `+00:00` or `+0000`, a space for `T`, a date alone, or an empty string. Left a plain string here so that no shape fails the whole response.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -381,14 +312,8 @@ pub mod types {
         }
     }
     ///A page of `/segments/list`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SegmentList {
         ///"success" when all went well.
         pub message: ::std::string::String,
@@ -404,14 +329,8 @@ pub mod types {
         }
     }
     ///One segment as listed by `/segments/list`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SegmentSummary {
         ///Whether the segment has analytics tracking enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -446,9 +365,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SortDirection {
         #[serde(rename = "asc")]
         Asc,
@@ -502,9 +421,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum UsersExportOutputFormat {
         #[serde(rename = "zip")]
         Zip,
@@ -548,14 +467,8 @@ pub mod types {
         }
     }
     ///What to export of a segment's users.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct UsersExportSegmentRequest {
         ///An https URL Braze posts to when the export is ready.
@@ -576,17 +489,8 @@ pub mod types {
         }
     }
     ///A field name.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct UsersExportSegmentRequestFieldsToExportItem(::std::string::String);
     impl ::std::ops::Deref for UsersExportSegmentRequestFieldsToExportItem {
@@ -642,17 +546,8 @@ pub mod types {
         }
     }
     ///The segment's API identifier.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct UsersExportSegmentRequestSegmentId(::std::string::String);
     impl ::std::ops::Deref for UsersExportSegmentRequestSegmentId {
@@ -708,14 +603,8 @@ pub mod types {
         }
     }
     ///A started users export.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UsersExportSegmentResponse {
         ///"success" when the export started.
         pub message: ::std::string::String,

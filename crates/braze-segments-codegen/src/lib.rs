@@ -11,7 +11,7 @@
 //! | interface | [`InterfaceStyle::Builder`] | `client.get_segment_details().segment_id(id).send()`: new optional parameters do not break callers |
 //! | tags | [`TagStyle::Merged`] | one `Client` with every operation; the spec has a single tag |
 //! | hooks | [`HooksMode::Expected`] with inner type `crate::Inner` | the api crate implements `ClientHooks` once, so the SDK can plug in its transport (body cap, response metadata) without a second HTTP path |
-//! | derives | `schemars::JsonSchema`, `PartialEq` | schemas are compared with the SDK's types by `cargo xtask check`; values are comparable in tests |
+//! | derives | `PartialEq`; `schemars::JsonSchema` under the generated crate's `schemars` feature | values are comparable in tests; the schemas are compared with the SDK's types by `cargo xtask check`, and no caller of the client needs schemars in its build ([`schemars_behind_feature`]) |
 //! | `format: date-time` | `chrono::DateTime<Utc>` | typify's default |
 
 use std::path::Path;
@@ -249,11 +249,62 @@ fn run_guarded(
 }
 
 fn format_tokens(what: &'static str, tokens: proc_macro2::TokenStream) -> Result<String, CodegenError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Syntax {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Syntax {
         what,
         message: e.to_string(),
     })?;
+    schemars_behind_feature(&mut file.items);
     Ok(prettyplease::unparse(&file))
+}
+
+/// The generator derives `schemars::JsonSchema` on the types it chooses (the settings'
+/// `with_derive`); this moves each such derive behind the generated crate's `schemars` feature,
+/// as `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` right after the
+/// `derive` it came from, in every module. A setting of the generation, like the others: the
+/// output is still never edited by hand.
+pub fn schemars_behind_feature(items: &mut [syn::Item]) {
+    type Paths = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
+    let is_json_schema = |path: &syn::Path| {
+        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        names == ["schemars", "JsonSchema"]
+    };
+    let gated =
+        || -> syn::Attribute { syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]) };
+    for item in items {
+        let attrs = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    schemars_behind_feature(content);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let mut at = None;
+        for (index, attr) in attrs.iter_mut().enumerate() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) = attr.parse_args_with(Paths::parse_terminated) else {
+                continue;
+            };
+            if !paths.iter().any(is_json_schema) {
+                continue;
+            }
+            let kept: Paths = paths.into_iter().filter(|p| !is_json_schema(p)).collect();
+            if kept.is_empty() {
+                *attr = gated();
+            } else {
+                *attr = syn::parse_quote!(#[derive(#kept)]);
+                at = Some(index + 1);
+            }
+        }
+        if let Some(at) = at {
+            attrs.insert(at, gated());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -290,6 +341,29 @@ paths:
         assert!(a.client.starts_with("// generated from spec.yaml"));
         assert!(a.client.contains("pub fn get_x"));
         assert!(a.httpmock.contains("fn get_x"));
+    }
+
+    #[test]
+    fn the_json_schema_derive_is_behind_the_schemars_feature() {
+        let spec = write_spec(MINIMAL);
+        let client = generate(spec.path(), "spec.yaml").unwrap().client;
+        let gated = "#[cfg_attr(feature = \"schemars\", derive(schemars::JsonSchema))]";
+        assert!(client.contains(gated), "{client}");
+        // every mention of the derive is the gated one
+        assert_eq!(
+            client.matches("schemars::JsonSchema").count(),
+            client.matches(gated).count(),
+            "{client}"
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(schemars::JsonSchema)]
+            #[serde(deny_unknown_fields)]
+            pub struct Only;
+        };
+        schemars_behind_feature(&mut file.items);
+        let only = prettyplease::unparse(&file);
+        assert!(only.starts_with(gated), "{only}");
+        assert!(!only.contains("derive()"), "{only}");
     }
 
     #[test]

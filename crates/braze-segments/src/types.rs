@@ -15,7 +15,8 @@ use crate::{RateLimit, Timestamp};
 /// `None` or empty, `null` items of the arrays are dropped, and a timestamp that cannot be read
 /// keeps its raw text (see [`Timestamp`]) rather than failing the record. Fields Braze adds later
 /// land in [`extra`](Self::extra) rather than being dropped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SegmentDetails {
     /// `"success"` when all went well.
@@ -31,11 +32,11 @@ pub struct SegmentDetails {
     pub text_description: Option<String>,
     /// The segment's tags; `null` items Braze sends are dropped.
     #[serde(default, deserialize_with = "strings_without_nulls")]
-    #[schemars(with = "Option<Vec<Option<String>>>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<Vec<Option<String>>>"))]
     pub tags: Vec<String>,
     /// The teams the segment belongs to; `null` items are dropped.
     #[serde(default, deserialize_with = "strings_without_nulls")]
-    #[schemars(with = "Option<Vec<Option<String>>>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<Vec<Option<String>>>"))]
     pub teams: Vec<String>,
     /// When the segment was created (`None` when Braze left it out or sent `null`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,7 +66,8 @@ impl From<api::SegmentDetails> for SegmentDetails {
 }
 
 /// One segment as listed by `GET /segments/list`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SegmentSummary {
     /// The segment's API identifier.
@@ -78,7 +80,7 @@ pub struct SegmentSummary {
     pub analytics_tracking_enabled: Option<bool>,
     /// The segment's tags; `null` items are dropped.
     #[serde(default, deserialize_with = "strings_without_nulls")]
-    #[schemars(with = "Option<Vec<Option<String>>>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<Vec<Option<String>>>"))]
     pub tags: Vec<String>,
     /// Fields the spec does not know yet.
     #[serde(flatten)]
@@ -132,7 +134,8 @@ impl SegmentSummary {
 }
 
 /// A segment's estimated size on one day (`GET /segments/data_series`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DataPoint {
     /// The day, as Braze wrote it; [`day`](Self::day) is the typed date.
