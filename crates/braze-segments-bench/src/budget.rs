@@ -42,7 +42,7 @@ pub fn budget_use(server_rt: &tokio::runtime::Runtime, client_rt: &tokio::runtim
     let client = Client::builder()
         .api_key(braze.api_key())
         .endpoint(braze.url())
-        .budget(RateBudget::use_all().share(SHARE).unwrap())
+        .budget(RateBudget::use_all().share(SHARE))
         .build()
         .unwrap();
     let exported = client_rt.block_on(async {

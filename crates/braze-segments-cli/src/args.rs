@@ -301,7 +301,8 @@ fn parse_share(text: &str) -> Result<f64, String> {
         .map_err(|_| "it is not a number: give a fraction 0 < F ≤ 1, e.g. 0.25".to_owned())?;
     braze_segments::RateBudget::use_all()
         .share(share)
-        .map(|_| share)
+        .validate()
+        .map(|()| share)
         .map_err(|_| "it is not a fraction: give 0 < F ≤ 1, e.g. 0.25".to_owned())
 }
 

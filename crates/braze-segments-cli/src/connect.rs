@@ -58,8 +58,8 @@ pub async fn connect(connection: &ConnectionArgs) -> Result<Connected, Failure> 
 fn budget(connection: &ConnectionArgs) -> braze_segments::RateBudget {
     let budget = braze_segments::RateBudget::use_all().reserve(connection.reserve.unwrap_or(0));
     match connection.budget_share {
-        // Checked by clap already.
-        Some(share) => budget.clone().share(share).unwrap_or(budget),
+        // Checked by clap already (and again by the client's build).
+        Some(share) => budget.share(share),
         None => budget,
     }
 }

@@ -73,7 +73,7 @@ fn usage(message: String) -> Failure {
 /// requests, but those already sent spend some of it. One process keeps `concurrency` in
 /// flight; several on one key, the sum of theirs.
 fn in_flight_over_reserve(client: &Client, concurrency: usize) {
-    let reserve = client.budget().reserve_requests();
+    let reserve = client.budget().get_reserve();
     if reserve > 0 && reserve <= concurrency as u64 {
         note!(
             "warning: --reserve {reserve} is not more than the {concurrency} requests this export keeps in flight \

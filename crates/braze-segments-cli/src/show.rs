@@ -74,7 +74,7 @@ pub async fn list(client: &Client, sort: SortDirection, output: ListFormat) -> R
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let terminal = stdout_is_terminal();
-    let mut segments = std::pin::pin!(client.segments(sort));
+    let mut segments = std::pin::pin!(client.segments_sorted(sort));
     let mut count = 0u64;
     if output == ListFormat::Json {
         out.write_all(b"[").map_err(write_failure)?;
@@ -138,7 +138,12 @@ pub async fn data_series(
     ending_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     output: SeriesFormat,
 ) -> Result<(), Failure> {
-    let points = client.segment_data_series(segment_id, days, ending_at).await?;
+    let range = braze_segments::SeriesRange::last_days(days);
+    let range = match ending_at {
+        Some(at) => range.ending_at(at),
+        None => range,
+    };
+    let points = client.segment_data_series(segment_id, range).await?;
     match output {
         SeriesFormat::Json => emit(&format!("{}\n", json_text(&points, stdout_is_terminal()))),
         SeriesFormat::Text => emit(&series_text(&points)),

@@ -10,7 +10,7 @@
 //! In your own crate, add `braze-segments-mock-server` (and `tokio`) to `[dev-dependencies]`
 //! and put tests like the ones below beside your code.
 
-use braze_segments::{Client, Error, SortDirection};
+use braze_segments::{Client, Error};
 use braze_segments_mock_server::{MockBraze, MockConfig};
 use futures::TryStreamExt as _;
 
@@ -19,7 +19,7 @@ use futures::TryStreamExt as _;
 /// environment.
 pub async fn names_tagged(client: &Client, tag: &str) -> Result<Vec<String>, Error> {
     client
-        .segments(SortDirection::Asc)
+        .segments()
         .try_filter(|segment| std::future::ready(segment.tags.iter().any(|t| t == tag)))
         .map_ok(|segment| segment.name.unwrap_or_default())
         .try_collect()

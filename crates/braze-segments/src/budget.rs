@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 
 use crate::rate_limit::epoch_ms;
-use crate::Error;
+use crate::{ConfigError, Error};
 
 /// How much of Braze's shared budget a client may spend, and how long bulk jobs wait for it.
 ///
@@ -25,9 +25,15 @@ use crate::Error;
 /// use braze_segments::RateBudget;
 ///
 /// // Leave 20,000 requests of each window to others, and spend at most a quarter of it.
-/// let budget = RateBudget::use_all().reserve(20_000).share(0.25).unwrap();
-/// assert_eq!(budget.reserve_requests(), 20_000);
+/// let budget = RateBudget::use_all().reserve(20_000).share(0.25);
+/// assert_eq!(budget.get_reserve(), 20_000);
+/// assert_eq!(budget.get_share(), Some(0.25));
+/// // a share out of range is a configuration error, at `ClientBuilder::build` or here:
+/// assert!(RateBudget::use_all().share(1.5).validate().is_err());
 /// ```
+///
+/// Each setting has one name: its setter, its getter (`get_` and the same name) and its `Debug`
+/// field.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RateBudget {
@@ -64,13 +70,12 @@ impl RateBudget {
     }
 
     /// Spend at most `fraction` (0 < f ≤ 1) of each window's `X-RateLimit-Limit`, paced evenly
-    /// until the window resets.
-    pub fn share(mut self, fraction: f64) -> Result<Self, Error> {
-        if !(fraction.is_finite() && fraction > 0.0 && fraction <= 1.0) {
-            return Err(Error::invalid("share", format!("{fraction} is not in (0, 1]")));
-        }
+    /// until the window resets. A fraction out of range is
+    /// [`ConfigError::InvalidBudget`](crate::ConfigError::InvalidBudget) at
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) (or at [`validate`](Self::validate)).
+    pub fn share(mut self, fraction: f64) -> Self {
         self.share = Some(fraction);
-        Ok(self)
+        self
     }
 
     /// How long a bulk job (an export) waits for a spent budget to reset before it fails
@@ -81,19 +86,30 @@ impl RateBudget {
         self
     }
 
-    /// The reserve, in requests.
-    pub fn reserve_requests(&self) -> u64 {
+    /// The reserve, in requests ([`reserve`](Self::reserve)).
+    pub fn get_reserve(&self) -> u64 {
         self.reserve
     }
 
-    /// The share of each window, if one is set.
-    pub fn share_fraction(&self) -> Option<f64> {
+    /// The share of each window, if one is set ([`share`](Self::share)).
+    pub fn get_share(&self) -> Option<f64> {
         self.share
     }
 
-    /// How long bulk jobs wait for the budget.
-    pub fn bulk_wait(&self) -> Duration {
+    /// How long bulk jobs wait for the budget ([`bulk_max_wait`](Self::bulk_max_wait)).
+    pub fn get_bulk_max_wait(&self) -> Duration {
         self.bulk_max_wait
+    }
+
+    /// Checks the settings as [`ClientBuilder::build`](crate::ClientBuilder::build) does: a
+    /// share must be a fraction, `0 < f ≤ 1`.
+    pub fn validate(&self) -> Result<(), Error> {
+        match self.share {
+            Some(f) if !(f.is_finite() && f > 0.0 && f <= 1.0) => Err(Error::Config(ConfigError::InvalidBudget {
+                reason: format!("the share {f} is not a fraction: give 0 < f ≤ 1, e.g. 0.25"),
+            })),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -168,10 +184,30 @@ mod tests {
     #[test]
     fn shares_must_be_a_fraction() {
         for bad in [0.0, -0.5, 1.01, f64::NAN, f64::INFINITY] {
-            assert!(RateBudget::use_all().share(bad).is_err(), "{bad}");
+            match RateBudget::use_all().share(bad).validate() {
+                Err(Error::Config(ConfigError::InvalidBudget { reason })) => {
+                    assert!(reason.contains("0 < f ≤ 1"), "{reason}")
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
         }
         for good in [0.01, 0.25, 1.0] {
-            assert_eq!(RateBudget::use_all().share(good).unwrap().share_fraction(), Some(good));
+            let budget = RateBudget::use_all().share(good);
+            assert!(budget.validate().is_ok(), "{good}");
+            assert_eq!(budget.get_share(), Some(good));
+        }
+        assert!(RateBudget::use_all().validate().is_ok());
+        // the client's build says so with the other configuration errors, before any request
+        let built = crate::Client::builder()
+            .api_key("k")
+            .endpoint("http://127.0.0.1:9")
+            .budget(RateBudget::use_all().reserve(10).share(2.0))
+            .build();
+        match built {
+            Err(Error::Config(ConfigError::InvalidBudget { reason })) => {
+                assert_eq!(reason, "the share 2 is not a fraction: give 0 < f ≤ 1, e.g. 0.25")
+            }
+            other => panic!("{:?}", other.map(|_| "a client")),
         }
     }
 
@@ -195,15 +231,14 @@ mod tests {
     fn setters_are_read_back_by_the_getters() {
         let default = RateBudget::default();
         assert_eq!(
-            (
-                default.reserve_requests(),
-                default.share_fraction(),
-                default.bulk_wait()
-            ),
+            (default.get_reserve(), default.get_share(), default.get_bulk_max_wait()),
             (0, None, DEFAULT_BULK_MAX_WAIT)
         );
         let set = RateBudget::use_all().reserve(25).bulk_max_wait(Duration::from_secs(90));
-        assert_eq!((set.reserve_requests(), set.bulk_wait()), (25, Duration::from_secs(90)));
+        assert_eq!(
+            (set.get_reserve(), set.get_bulk_max_wait()),
+            (25, Duration::from_secs(90))
+        );
     }
 
     #[test]

@@ -210,6 +210,7 @@ impl ClientBuilder {
         };
         let retry = self.retry.unwrap_or_default();
         let budget = self.budget.unwrap_or_default();
+        budget.validate()?;
         let body_limit = self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
         let attempt_timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let transport = Arc::new(Transport {
@@ -218,7 +219,7 @@ impl ClientBuilder {
             origin: Origin::of(&url),
             body_limit,
             attempt_timeout,
-            reserve: budget.reserve_requests(),
+            reserve: budget.get_reserve(),
         });
         let api = braze_segments_api::Client::new_with_client(
             &base,
@@ -232,11 +233,11 @@ impl ClientBuilder {
                 endpoint: base,
                 transport,
                 bulk_retry: RetryPolicy {
-                    max_rate_limit_wait: budget.bulk_wait().max(retry.max_rate_limit_wait),
+                    max_rate_limit_wait: budget.get_bulk_max_wait().max(retry.max_rate_limit_wait),
                     ..retry.clone()
                 },
                 retry,
-                pacer: budget.share_fraction().map(Pacer::new),
+                pacer: budget.get_share().map(Pacer::new),
                 budget,
                 waits: WaitBoard::default(),
                 gate: Gate::default(),

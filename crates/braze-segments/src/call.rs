@@ -164,7 +164,7 @@ impl Client {
                         // Bulk work waits a 429 out: until the window has surely ended (a second
                         // when the answer said nothing), with jitter, spending no attempt.
                         let wait = with_jitter(server_wait.unwrap_or(WHOLE_SECOND).max(WHOLE_SECOND));
-                        let bulk_wait = self.shared.budget.bulk_wait();
+                        let bulk_wait = self.shared.budget.get_bulk_max_wait();
                         if rate_limited.saturating_add(wait) <= bulk_wait {
                             rate_limited += wait;
                             counted -= 1;
@@ -336,7 +336,7 @@ impl Client {
             WaitReason::Spent => "the rate-limit window is spent (X-RateLimit-Remaining: 0)".to_owned(),
             WaitReason::Reserve => format!(
                 "the rate-limit window is down to the reserve of {} requests",
-                self.shared.budget.reserve_requests()
+                self.shared.budget.get_reserve()
             ),
             WaitReason::Share => "this client's share of the rate-limit window is used up".to_owned(),
         };
@@ -362,7 +362,7 @@ impl Client {
         let shared = &*self.shared;
         shared.gate.observe(
             rate_limit,
-            shared.budget.reserve_requests(),
+            shared.budget.get_reserve(),
             || meta.reset_wait(),
             SystemTime::now,
         );

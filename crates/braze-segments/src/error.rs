@@ -236,6 +236,13 @@ pub enum ConfigError {
         /// What is wrong with it, and how to fix it.
         reason: String,
     },
+    /// The rate budget cannot be used: a share that is not a fraction `0 < f ≤ 1`.
+    #[error("{reason}")]
+    #[non_exhaustive]
+    InvalidBudget {
+        /// What is wrong with it, and how to fix it.
+        reason: String,
+    },
     /// The user agent holds characters not allowed in a header.
     #[error("the user agent holds characters not allowed in a header")]
     InvalidUserAgent,

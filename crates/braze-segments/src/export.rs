@@ -30,6 +30,21 @@ pub struct SegmentRecord {
     pub details: SegmentDetails,
 }
 
+impl SegmentRecord {
+    /// A record of `summary` and its `details`: for users' own tests of what consumes an
+    /// export (the struct is `#[non_exhaustive]`).
+    ///
+    /// ```
+    /// use braze_segments::{SegmentDetails, SegmentRecord, SegmentSummary};
+    ///
+    /// let record = SegmentRecord::new(SegmentSummary::new("seg-1"), SegmentDetails::success().with_name("VIPs"));
+    /// assert_eq!(record.summary.id, "seg-1");
+    /// ```
+    pub fn new(summary: SegmentSummary, details: SegmentDetails) -> Self {
+        SegmentRecord { summary, details }
+    }
+}
+
 /// Why one item of an export failed, or that a listed segment is gone.
 ///
 /// A segment archived while the export ran (listed, but unknown to Braze by the time its
@@ -375,7 +390,7 @@ impl ExportStream {
         self.judge(due);
         if (!self.verified || !self.held.is_empty()) && pass < MAX_LIST_PASSES {
             self.ledger.next_pass();
-            self.listing = Listing::Running(Box::new(self.client.segments(self.sort)));
+            self.listing = Listing::Running(Box::new(self.client.segments_sorted(self.sort)));
         } else {
             // Out of passes: what no listing after its answer could judge stays undetermined
             // (the last pass started before that answer, so it proves nothing either way).
@@ -526,7 +541,7 @@ impl Client {
         let client = self.bulk();
         let skip = std::mem::take(&mut options.skip);
         ExportStream {
-            listing: Listing::Running(Box::new(client.segments(options.sort))),
+            listing: Listing::Running(Box::new(client.segments_sorted(options.sort))),
             client,
             sort: options.sort,
             concurrency: options.concurrency.max(1),

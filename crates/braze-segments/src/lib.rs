@@ -45,8 +45,9 @@ pub use quota::RequestQuota;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
+
 pub use time::Timestamp;
-pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SortDirection};
+pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SeriesRange, SortDirection};
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 pub use users::{
@@ -57,3 +58,6 @@ pub use users::{
 
 /// The generated low-level client, re-exported for operations this crate does not wrap.
 pub use braze_segments_api as api;
+/// The chrono the SDK's values use (`DateTime<Utc>`, `DateTime<FixedOffset>`): name its types
+/// through here and no version can mismatch.
+pub use chrono;

@@ -149,7 +149,15 @@ impl Client {
     /// Braze pages by offset: a segment created or archived while the pages are read shifts
     /// the later pages, so this stream may list a segment twice or miss one.
     /// `export_segments` (feature `export`) makes up for that.
-    pub fn segments(&self, sort: SortDirection) -> SegmentList {
+    ///
+    /// Oldest first ([`SortDirection::Asc`], Braze's default); [`segments_sorted`](Self::segments_sorted)
+    /// chooses the order.
+    pub fn segments(&self) -> SegmentList {
+        self.segments_sorted(SortDirection::default())
+    }
+
+    /// [`segments`](Self::segments) in the order `sort` says.
+    pub fn segments_sorted(&self, sort: SortDirection) -> SegmentList {
         SegmentList {
             client: self.clone(),
             sort,

@@ -3,7 +3,7 @@
 use braze_segments_api::types as api;
 use chrono::{DateTime, Datelike as _, FixedOffset, SecondsFormat};
 
-use crate::{Client, DataPoint, Error, Response, SegmentDetails, SegmentSummary, SortDirection};
+use crate::{Client, DataPoint, Error, Response, SegmentDetails, SegmentSummary, SeriesRange, SortDirection};
 
 impl Client {
     /// The longest segment id the SDK sends, in bytes (Braze documents no limit; this bounds
@@ -80,28 +80,25 @@ impl Client {
         Ok(response.map(SegmentSummary::split_page))
     }
 
-    /// `GET /segments/data_series`: the segment's size for each of `length_days` days (1 to
-    /// 100) ending at `ending_at` (Braze's default: now), sent as RFC 3339 with its offset (the
-    /// offset decides which calendar day it falls on). Braze may return fewer points
-    /// (`length_days` is a maximum) in any order: the points come back sorted by day. Points
-    /// without a time or size are left out.
+    /// `GET /segments/data_series`: the segment's size for each day of `range` (the last 1 to
+    /// 100 days, ending now or at a given time). Braze may return fewer points (the days are a
+    /// maximum) in any order: the points come back sorted by day. Points without a time or size
+    /// are left out.
     ///
     /// ```no_run
     /// # async fn example(client: &braze_segments::Client) -> Result<(), braze_segments::Error> {
-    /// use chrono::DateTime;
+    /// use braze_segments::{chrono::DateTime, SeriesRange};
+    ///
+    /// let month = client.segment_data_series("6d68ea15-…", SeriesRange::last_days(30)).await?;
     /// let end = DateTime::parse_from_rfc3339("2024-07-25T23:59:59-05:00").unwrap();
-    /// for point in client.segment_data_series("6d68ea15-…", 7, Some(end)).await? {
+    /// for point in client.segment_data_series("6d68ea15-…", SeriesRange::last_days(7).ending_at(end)).await? {
     ///     println!("{:?} {}", point.day(), point.size);
     /// }
+    /// # let _ = month;
     /// # Ok(()) }
     /// ```
-    pub async fn segment_data_series(
-        &self,
-        segment_id: &str,
-        length_days: u32,
-        ending_at: Option<DateTime<FixedOffset>>,
-    ) -> Result<Vec<DataPoint>, Error> {
-        self.segment_data_series_with_meta(segment_id, length_days, ending_at)
+    pub async fn segment_data_series(&self, segment_id: &str, range: SeriesRange) -> Result<Vec<DataPoint>, Error> {
+        self.segment_data_series_with_meta(segment_id, range)
             .await
             .map(Response::into_inner)
     }
@@ -111,9 +108,12 @@ impl Client {
     pub async fn segment_data_series_with_meta(
         &self,
         segment_id: &str,
-        length_days: u32,
-        ending_at: Option<DateTime<FixedOffset>>,
+        range: SeriesRange,
     ) -> Result<Response<Vec<DataPoint>>, Error> {
+        let SeriesRange {
+            days: length_days,
+            ending_at,
+        } = range;
         let segment_id = check_segment_id(segment_id)?;
         let days = Client::DATA_SERIES_LENGTH_DAYS;
         let length = Some(length_days)

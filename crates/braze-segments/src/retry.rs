@@ -18,7 +18,8 @@ use crate::Error;
 /// [`Error::RateLimited`](crate::Error::RateLimited) otherwise; every call gives up after its
 /// [`deadline`](Self::deadline) (2 minutes) in all.
 ///
-/// Change it with its setters, each of which returns the policy; read it with its getters:
+/// Each setting has one name: its setter (which returns the policy, for a chain), its getter
+/// (`get_` and the same name, as smithy-rs names a builder's) and its `Debug` field:
 ///
 /// ```
 /// use std::time::Duration;
@@ -28,11 +29,11 @@ use crate::Error;
 ///     .max_attempts(3)
 ///     .backoff(Duration::from_millis(100), Duration::from_secs(2))
 ///     .deadline(Some(Duration::from_secs(30)));
-/// assert_eq!(policy.attempt_limit(), 3);
+/// assert_eq!(policy.get_max_attempts(), 3);
 /// assert_eq!(policy.backoff_ceiling(2), Duration::from_millis(200));
 /// assert!(policy.retries_status(503) && !policy.retries_status(404));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct RetryPolicy {
@@ -69,6 +70,20 @@ impl Error {
             Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
             _ => false,
         }
+    }
+}
+
+// The setters' names: `backoff` is one setting of two values.
+impl std::fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("backoff", &(self.base_delay, self.max_delay))
+            .field("max_rate_limit_wait", &self.max_rate_limit_wait)
+            .field("deadline", &self.deadline)
+            .field("retry_statuses", &self.retry_statuses)
+            .field("retry_transport_errors", &self.retry_transport_errors)
+            .finish()
     }
 }
 
@@ -133,34 +148,37 @@ impl RetryPolicy {
         self
     }
 
-    /// Attempts in all, the first included.
-    pub fn attempt_limit(&self) -> u32 {
+    /// Attempts in all, the first included ([`max_attempts`](Self::max_attempts)).
+    pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
-    /// The backoff ceiling before the first retry.
-    pub fn base_delay(&self) -> Duration {
-        self.base_delay
+    /// The backoff as `(base, max)`: the ceiling before the first retry and the largest
+    /// ([`backoff`](Self::backoff)).
+    pub fn get_backoff(&self) -> (Duration, Duration) {
+        (self.base_delay, self.max_delay)
     }
 
-    /// The largest backoff ceiling.
-    pub fn max_delay(&self) -> Duration {
-        self.max_delay
-    }
-
-    /// The longest a call waits for a rate-limit window to reset.
-    pub fn rate_limit_patience(&self) -> Duration {
+    /// The longest a call waits for a rate-limit window to reset
+    /// ([`max_rate_limit_wait`](Self::max_rate_limit_wait)).
+    pub fn get_max_rate_limit_wait(&self) -> Duration {
         self.max_rate_limit_wait
     }
 
-    /// The most a call may take; `None` for no limit.
-    pub fn time_limit(&self) -> Option<Duration> {
+    /// The most a call may take; `None` for no limit ([`deadline`](Self::deadline)).
+    pub fn get_deadline(&self) -> Option<Duration> {
         self.deadline
     }
 
-    /// The HTTP statuses that are retried.
-    pub fn retried_statuses(&self) -> &[u16] {
+    /// The HTTP statuses that are retried ([`retry_statuses`](Self::retry_statuses)).
+    pub fn get_retry_statuses(&self) -> &[u16] {
         &self.retry_statuses
+    }
+
+    /// Whether connection errors, dropped connections and timeouts are retried
+    /// ([`retry_transport_errors`](Self::retry_transport_errors)).
+    pub fn get_retry_transport_errors(&self) -> bool {
+        self.retry_transport_errors
     }
 
     /// True when a response with `status` is retried.
@@ -428,18 +446,18 @@ mod tests {
             Decision::RetryAfter(Duration::from_secs(3000))
         );
         assert_eq!(
-            (patient.rate_limit_patience(), patient.time_limit()),
+            (patient.get_max_rate_limit_wait(), patient.get_deadline()),
             (Duration::from_secs(3600), None)
         );
         let custom = RetryPolicy::default()
             .max_attempts(0)
             .backoff(MS(50), MS(70))
             .retry_statuses([503]);
-        assert_eq!(custom.attempt_limit(), 1, "0 attempts counts as 1");
-        assert_eq!((custom.base_delay(), custom.max_delay()), (MS(50), MS(70)));
+        assert_eq!(custom.get_max_attempts(), 1, "0 attempts counts as 1");
+        assert_eq!(custom.get_backoff(), (MS(50), MS(70)));
         assert_eq!(custom.backoff_ceiling(2), MS(70));
-        assert_eq!(custom.retried_statuses(), [503]);
-        assert!(custom.retries_transport_errors());
+        assert_eq!(custom.get_retry_statuses(), [503]);
+        assert!(custom.get_retry_transport_errors());
         assert_eq!(
             decide(&custom, &status(500), 1, MS(0)),
             Decision::GiveUp(GiveUp::NotRetryable)
@@ -451,18 +469,27 @@ mod tests {
     }
 
     #[test]
+    fn debug_names_each_setting_as_its_setter_does() {
+        assert_eq!(
+            format!("{:?}", RetryPolicy::default()),
+            "RetryPolicy { max_attempts: 4, backoff: (200ms, 10s), max_rate_limit_wait: 60s, \
+             deadline: Some(120s), retry_statuses: [429, 500, 502, 503, 504], retry_transport_errors: true }"
+        );
+    }
+
+    #[test]
     fn getters_read_back_the_defaults_and_what_was_set() {
         let default = RetryPolicy::default();
-        assert_eq!(default.attempt_limit(), 4);
-        assert_eq!(default.time_limit(), Some(Duration::from_secs(120)));
-        assert!(default.retries_transport_errors());
+        assert_eq!(default.get_max_attempts(), 4);
+        assert_eq!(default.get_deadline(), Some(Duration::from_secs(120)));
+        assert!(default.get_retry_transport_errors());
         let set = RetryPolicy::default()
             .max_attempts(3)
             .deadline(Some(Duration::from_secs(30)))
             .retry_transport_errors(false);
-        assert_eq!(set.attempt_limit(), 3);
-        assert_eq!(set.time_limit(), Some(Duration::from_secs(30)));
-        assert!(!set.retries_transport_errors());
+        assert_eq!(set.get_max_attempts(), 3);
+        assert_eq!(set.get_deadline(), Some(Duration::from_secs(30)));
+        assert!(!set.get_retry_transport_errors());
     }
 
     #[test]

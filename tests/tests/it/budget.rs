@@ -118,7 +118,7 @@ async fn an_export_with_a_quarter_share_spends_at_most_a_quarter_of_each_window(
     const LIMIT: u64 = 80;
     const CONCURRENCY: usize = 4;
     let braze = stand_in(50, LIMIT, 2).await;
-    let client = with_budget(&braze, RateBudget::use_all().share(0.25).unwrap());
+    let client = with_budget(&braze, RateBudget::use_all().share(0.25));
     let ids = export_ids(&client, CONCURRENCY).await;
     assert_each_once(&ids, &braze);
     let windows = braze.budget_windows();

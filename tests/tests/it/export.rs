@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use braze_segments::{Client, Error, ExportOptions, RetryPolicy, SortDirection};
+use braze_segments::{Client, Error, ExportOptions, RetryPolicy, SeriesRange, SortDirection};
 use braze_segments_httpmock::MockServerExt;
 use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig};
 use futures::StreamExt as _;
@@ -27,11 +27,7 @@ async fn the_list_stream_pages_over_0_99_100_101_and_250_segments() {
             ..MockConfig::default()
         };
         let (braze, client) = start(config, braze_segments_tests::fast_policy()).await;
-        let ids: Vec<String> = client
-            .segments(SortDirection::Asc)
-            .map(|s| s.unwrap().id)
-            .collect()
-            .await;
+        let ids: Vec<String> = client.segments().map(|s| s.unwrap().id).collect().await;
         let expected: Vec<String> = braze.segments().iter().map(|s| s.id.clone()).collect();
         assert_eq!(ids, expected, "{count} segments");
         assert_eq!(
@@ -41,7 +37,7 @@ async fn the_list_stream_pages_over_0_99_100_101_and_250_segments() {
         );
 
         let newest: Vec<String> = client
-            .segments(SortDirection::Desc)
+            .segments_sorted(SortDirection::Desc)
             .map(|s| s.unwrap().id)
             .collect()
             .await;
@@ -59,7 +55,7 @@ async fn the_list_stream_is_lazy() {
         RetryPolicy::default(),
     )
     .await;
-    let first: Vec<_> = client.segments(SortDirection::Asc).take(100).collect().await;
+    let first: Vec<_> = client.segments().take(100).collect().await;
     assert_eq!(first.len(), 100);
     assert_eq!(
         braze.counters().requests(Endpoint::List),
@@ -83,7 +79,7 @@ async fn a_list_error_ends_the_stream_with_that_error() {
         then.forbidden(&serde_json::from_value(serde_json::json!({"message": "Access Denied"})).unwrap());
     });
     let client = braze_segments_tests::client(&server);
-    let items: Vec<_> = client.segments(SortDirection::Asc).collect().await;
+    let items: Vec<_> = client.segments().collect().await;
     assert_eq!(items.len(), 101);
     assert!(items[..100].iter().all(Result::is_ok));
     assert!(
@@ -105,7 +101,7 @@ async fn a_server_repeating_the_same_page_does_not_loop_forever() {
             .json_body(serde_json::json!({"message": "success", "segments": full_page}));
     });
     let client = braze_segments_tests::client(&server);
-    let items: Vec<_> = client.segments(SortDirection::Asc).collect().await;
+    let items: Vec<_> = client.segments().collect().await;
     assert_eq!(items.len(), 101);
     let err = items[100].as_ref().unwrap_err();
     assert!(err.to_string().contains("pagination is not advancing"), "{err}");
@@ -214,12 +210,18 @@ async fn data_series_length_bounds() {
     let id = braze.segments()[0].id.clone();
     for days in [1, 100] {
         let end = chrono::DateTime::parse_from_rfc3339("2024-07-25T00:00:00Z").unwrap();
-        let points = client.segment_data_series(&id, days, Some(end)).await.unwrap();
+        let points = client
+            .segment_data_series(&id, SeriesRange::last_days(days).ending_at(end))
+            .await
+            .unwrap();
         assert_eq!(points.len(), days as usize);
         assert_eq!(points.last().unwrap().time.raw(), "2024-07-25");
     }
     for days in [0, 101] {
-        let err = client.segment_data_series(&id, days, None).await.unwrap_err();
+        let err = client
+            .segment_data_series(&id, SeriesRange::last_days(days))
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 err,

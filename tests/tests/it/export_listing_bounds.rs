@@ -92,7 +92,7 @@ async fn pages_cycling_with_period_two_end_the_list_stream_with_an_error() {
         list_requests,
         _server,
     } = braze(period_two).await;
-    let items: Vec<_> = client.segments(SortDirection::Asc).collect().await;
+    let items: Vec<_> = client.segments().collect().await;
     assert_eq!(items.len(), 201, "two pages of segments, then the error");
     assert!(items[..200].iter().all(Result::is_ok));
     let error = items[200].as_ref().unwrap_err();
@@ -134,7 +134,7 @@ async fn full_pages_that_keep_adding_an_id_stop_at_the_page_bound_with_an_error(
         list_requests,
         _server,
     } = braze(one_new_id_a_page).await;
-    let items: Vec<_> = client.segments(SortDirection::Desc).collect().await;
+    let items: Vec<_> = client.segments_sorted(SortDirection::Desc).collect().await;
     let (ok, errors): (Vec<_>, Vec<_>) = items.iter().partition(|i| i.is_ok());
     assert_eq!(errors.len(), 1);
     assert!(items.last().unwrap().is_err(), "the error ends the stream");
@@ -169,7 +169,7 @@ fn names(segments: &[braze_segments::SegmentSummary]) -> Vec<(&str, &str)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_stream_keeps_the_segments_listed_without_a_usable_id() {
     let Braze { client, _server, .. } = braze(odd_ids).await;
-    let mut list = client.segments(SortDirection::Asc);
+    let mut list = client.segments();
     let mut ids = Vec::new();
     while let Some(item) = list.next().await {
         ids.push(item.unwrap().id);

@@ -57,7 +57,7 @@ async fn ten_thousand_calls_through_30_percent_faults_each_return_the_right_segm
             "call {i} got another segment"
         );
         assert!(
-            (1..=policy.attempt_limit()).contains(&response.attempts),
+            (1..=policy.get_max_attempts()).contains(&response.attempts),
             "call {i}: {} attempts",
             response.attempts
         );

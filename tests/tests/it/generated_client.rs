@@ -1,6 +1,7 @@
 //! The generated client against a real HTTP server (httpmock, through the generated typed helpers):
 //! every field parses, auth is sent, query values arrive intact, error bodies surface.
 
+use braze_segments::SeriesRange;
 use braze_segments_api::types;
 use braze_segments_httpmock::MockServerExt;
 use braze_segments_tests::{client, full_details_json, KEY, SEGMENT_ID};
@@ -117,7 +118,7 @@ async fn list_and_data_series_parse_every_field() {
 
     let ending_at = chrono::DateTime::parse_from_rfc3339("2024-07-25T23:59:59-05:00").unwrap();
     let series_response = sdk
-        .segment_data_series_with_meta(SEGMENT_ID, 3, Some(ending_at))
+        .segment_data_series_with_meta(SEGMENT_ID, SeriesRange::last_days(3).ending_at(ending_at))
         .await
         .unwrap();
     series.assert();
@@ -127,7 +128,10 @@ async fn list_and_data_series_parse_every_field() {
         sdk.segments_page(1, braze_segments::SortDirection::Desc).await.unwrap(),
         page.value
     );
-    let points = sdk.segment_data_series(SEGMENT_ID, 3, Some(ending_at)).await.unwrap();
+    let points = sdk
+        .segment_data_series(SEGMENT_ID, SeriesRange::last_days(3).ending_at(ending_at))
+        .await
+        .unwrap();
     assert_eq!(points, series_response.value);
     assert_eq!(points.len(), 3);
     assert_eq!((points[0].time.raw(), points[0].size), ("2024-07-23", 11873));

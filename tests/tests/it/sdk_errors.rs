@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use braze_segments::{Client, ConfigError, Error, RetryPolicy};
+use braze_segments::{Client, ConfigError, Error, RetryPolicy, SeriesRange};
 use braze_segments_httpmock::MockServerExt;
 use braze_segments_tests::{builder, client, KEY, SEGMENT_ID};
 use httpmock::MockServer;
@@ -33,7 +33,10 @@ async fn invalid_input_sends_nothing() {
         );
     }
     for days in [0, 101, 1000] {
-        let err = sdk.segment_data_series(SEGMENT_ID, days, None).await.unwrap_err();
+        let err = sdk
+            .segment_data_series(SEGMENT_ID, SeriesRange::last_days(days))
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 err,

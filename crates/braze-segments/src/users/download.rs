@@ -49,7 +49,7 @@ impl Client {
         let link = self.check_link(link, None)?;
         let http = progenitor_client::ClientInfo::client(&self.shared.api);
         let started = Instant::now();
-        let (first, longest) = options.poll_bounds();
+        let (first, longest) = options.get_poll_interval();
         let mut interval = first;
         let mut polls = 0u32;
         // The storage host's clock minus ours, once it said (links expire on its clock).
@@ -125,7 +125,7 @@ impl Client {
             // Each wait drawn in the upper half of the interval, so clients spread out.
             let half = interval / 2;
             let wait = half + Duration::from_nanos(fastrand::u64(0..=u64::try_from(half.as_nanos()).unwrap_or(0)));
-            if waited.saturating_add(wait) > options.wait_limit() {
+            if waited.saturating_add(wait) > options.get_max_wait() {
                 return Err(DownloadError::NotReady { waited, polls });
             }
             progress(DownloadProgress::Waiting {
@@ -181,9 +181,9 @@ impl Client {
             // The time limit bounds the wait for the answer's head only (reqwest's own would also
             // bound the whole body, and a large archive takes longer): the body is bounded by
             // its silences instead.
-            let response = match tokio::time::timeout(options.timeout(), request.send()).await {
+            let response = match tokio::time::timeout(options.get_request_timeout(), request.send()).await {
                 Ok(sent) => sent.map_err(|e| self.transport_failure(e))?,
-                Err(_) => return Err(Fetch::TimedOut(options.timeout())),
+                Err(_) => return Err(Fetch::TimedOut(options.get_request_timeout())),
             };
             let status = response.status().as_u16();
             if matches!(status, 200 | 206) {
@@ -209,7 +209,7 @@ impl Client {
             let mut response = response;
             let mut start = Vec::new();
             while start.len() < ERROR_BODY_BYTES {
-                match tokio::time::timeout(options.timeout(), response.chunk()).await {
+                match tokio::time::timeout(options.get_request_timeout(), response.chunk()).await {
                     Ok(Ok(Some(chunk))) => start.extend_from_slice(&chunk[..chunk.len().min(ERROR_BODY_BYTES)]),
                     _ => break,
                 }
@@ -247,8 +247,8 @@ impl Client {
         options: &DownloadOptions,
         progress: &mut impl FnMut(DownloadProgress),
     ) -> Result<UsersArchive, DownloadError> {
-        let mut sink = Sink::create(options.dir()).await?;
-        let limit = options.archive_limit();
+        let mut sink = Sink::create(options.get_temp_dir()).await?;
+        let limit = options.get_max_archive_bytes();
         let mut resumes = 0u32;
         loop {
             let from = sink.len();
@@ -276,7 +276,7 @@ impl Client {
             let mut reported = sink.len();
             let mut body = response.bytes_stream();
             let broken = loop {
-                match tokio::time::timeout(options.timeout(), body.next()).await {
+                match tokio::time::timeout(options.get_request_timeout(), body.next()).await {
                     Ok(Some(Ok(chunk))) => {
                         if sink.len().saturating_add(chunk.len() as u64) > limit {
                             return Err(DownloadError::TooLarge { limit });
@@ -289,7 +289,7 @@ impl Client {
                     }
                     Ok(None) => break None,
                     Ok(Some(Err(e))) => break Some(e.without_url().to_string()),
-                    Err(_) => break Some(format!("no data for {:?}", options.timeout())),
+                    Err(_) => break Some(format!("no data for {:?}", options.get_request_timeout())),
                 }
             };
             let Some(reason) = broken else {

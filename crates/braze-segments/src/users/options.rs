@@ -13,17 +13,17 @@ use std::time::Duration;
 /// let options = DownloadOptions::default()
 ///     .max_wait(Duration::from_secs(30 * 60))
 ///     .poll_interval(Duration::from_secs(2), Duration::from_secs(30));
-/// assert_eq!(options.wait_limit(), Duration::from_secs(1800));
+/// assert_eq!(options.get_max_wait(), Duration::from_secs(1800));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DownloadOptions {
     max_wait: Duration,
-    first_poll: Duration,
-    max_poll: Duration,
+    /// The first and the longest interval: one setting, `poll_interval`.
+    poll_interval: (Duration, Duration),
     max_archive_bytes: u64,
     request_timeout: Duration,
-    dir: Option<PathBuf>,
+    temp_dir: Option<PathBuf>,
 }
 
 /// How long a download waits for the export by default: large segments take an hour or more.
@@ -33,11 +33,10 @@ impl Default for DownloadOptions {
     fn default() -> Self {
         Self {
             max_wait: DEFAULT_USERS_EXPORT_MAX_WAIT,
-            first_poll: Duration::from_secs(5),
-            max_poll: Duration::from_secs(60),
+            poll_interval: (Duration::from_secs(5), Duration::from_secs(60)),
             max_archive_bytes: 32 << 30,
             request_timeout: Duration::from_secs(60),
-            dir: None,
+            temp_dir: None,
         }
     }
 }
@@ -53,8 +52,7 @@ impl DownloadOptions {
     /// The first interval between polls and the longest: each interval is 1.5 times the last,
     /// up to `max`, and each wait is drawn at random in its upper half (default 5 s to 60 s).
     pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
-        self.first_poll = first;
-        self.max_poll = max.max(first);
+        self.poll_interval = (first, max.max(first));
         self
     }
 
@@ -74,33 +72,34 @@ impl DownloadOptions {
 
     /// The directory of the temporary file (default: the system's temporary directory).
     pub fn temp_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.dir = Some(dir.into());
+        self.temp_dir = Some(dir.into());
         self
     }
 
-    /// How long to wait for the export to be ready.
-    pub fn wait_limit(&self) -> Duration {
+    /// How long to wait for the export to be ready ([`max_wait`](Self::max_wait)).
+    pub fn get_max_wait(&self) -> Duration {
         self.max_wait
     }
 
-    /// The first and the longest interval between polls.
-    pub fn poll_bounds(&self) -> (Duration, Duration) {
-        (self.first_poll, self.max_poll)
+    /// The first and the longest interval between polls ([`poll_interval`](Self::poll_interval)).
+    pub fn get_poll_interval(&self) -> (Duration, Duration) {
+        self.poll_interval
     }
 
-    /// The largest archive downloaded, in bytes.
-    pub fn archive_limit(&self) -> u64 {
+    /// The largest archive downloaded, in bytes ([`max_archive_bytes`](Self::max_archive_bytes)).
+    pub fn get_max_archive_bytes(&self) -> u64 {
         self.max_archive_bytes
     }
 
-    /// The time limit of one poll or one silence of the download.
-    pub fn timeout(&self) -> Duration {
+    /// The time limit of one poll or one silence of the download
+    /// ([`request_timeout`](Self::request_timeout)).
+    pub fn get_request_timeout(&self) -> Duration {
         self.request_timeout
     }
 
-    /// The directory of the temporary file, if not the system's.
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
+    /// The directory of the temporary file, if not the system's ([`temp_dir`](Self::temp_dir)).
+    pub fn get_temp_dir(&self) -> Option<&Path> {
+        self.temp_dir.as_deref()
     }
 }
 

@@ -215,7 +215,7 @@ mod tests {
         for status in [500, 504, 400] {
             assert!(!policy.retries_status(status), "{status}");
         }
-        assert!(!policy.retries_transport_errors());
+        assert!(!policy.get_retry_transport_errors());
         // A policy that retries nothing stays so.
         let none = start_policy(&RetryPolicy::none().retry_statuses([]));
         assert!(!none.retries_status(429));
