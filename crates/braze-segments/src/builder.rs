@@ -220,6 +220,7 @@ impl ClientBuilder {
             body_limit,
             attempt_timeout,
             reserve: budget.get_reserve(),
+            paced: budget.get_share().is_some(),
         });
         let api = braze_segments_api::Client::new_with_client(
             &base,

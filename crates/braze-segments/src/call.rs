@@ -13,7 +13,7 @@ use tracing::Instrument as _;
 use crate::budget::WaitReason;
 use crate::classify::finish;
 use crate::pacer::{Reserved, Slot};
-use crate::rate_limit::{with_jitter, WHOLE_SECOND};
+use crate::rate_limit::{with_jitter, RESET_SLACK, WHOLE_SECOND};
 use crate::retry::{decide, Decision, GiveUp, Outcome, RetryPolicy};
 use crate::transport::{AttemptMeta, ATTEMPT};
 use crate::{Client, Error, Response};
@@ -96,10 +96,11 @@ impl Client {
             let mut counted = 0u32;
             let mut rate_limited = Duration::ZERO;
             let result = loop {
-                let reserved = match self.wait_for_budget(started, attempts).await {
+                let reserved = match self.wait_for_budget(started, attempts, rate_limited).await {
                     Ok((waited, reserved)) => {
                         if self.bulk {
                             started = shift(started, waited);
+                            rate_limited += waited;
                         }
                         reserved
                     }
@@ -164,8 +165,8 @@ impl Client {
                         // Bulk work waits a 429 out: until the window has surely ended (a second
                         // when the answer said nothing), with jitter, spending no attempt.
                         let wait = with_jitter(server_wait.unwrap_or(WHOLE_SECOND).max(WHOLE_SECOND));
-                        let bulk_wait = self.shared.budget.get_bulk_max_wait();
-                        if rate_limited.saturating_add(wait) <= bulk_wait {
+                        let patience = policy.max_rate_limit_wait.saturating_add(RESET_SLACK);
+                        if rate_limited.saturating_add(wait) <= patience {
                             rate_limited += wait;
                             counted -= 1;
                             self.note_wait(wait, WaitReason::Spent);
@@ -222,15 +223,29 @@ impl Client {
 
     /// Waits for the budget: while the shared gate is closed (a response said nothing, or no
     /// more than the reserve, remains), for this client's paced share, and for the client-side
-    /// quota. Fails at once when the wait would pass the call's patience (the policy's
-    /// `max_rate_limit_wait`, or the budget's bulk wait for [`Client::bulk`] calls). Returns how
-    /// long it waited for the gate and the share.
-    async fn wait_for_budget(&self, started: Instant, attempts: u32) -> Result<(Duration, Reserved<'_>), Error> {
+    /// quota. Fails at once when the wait would pass the call's patience: the policy's
+    /// `max_rate_limit_wait`, or for [`Client::bulk`] calls the budget's bulk wait less what
+    /// the call already `waited` (every wait of a bulk call counts: the gate's, the share's,
+    /// a 429's), the timing rules' slack aside. Returns how long it waited for the gate and the
+    /// share.
+    async fn wait_for_budget(
+        &self,
+        started: Instant,
+        attempts: u32,
+        already: Duration,
+    ) -> Result<(Duration, Reserved<'_>), Error> {
         #[cfg(not(feature = "quota"))]
         let _ = attempts;
         let shared = &*self.shared;
         let policy = self.policy();
-        let patience = policy.max_rate_limit_wait;
+        let patience = if self.bulk {
+            policy
+                .max_rate_limit_wait
+                .saturating_add(RESET_SLACK)
+                .saturating_sub(already)
+        } else {
+            policy.max_rate_limit_wait
+        };
         let mut waited = Duration::ZERO;
         let wait = shared.gate.wait(SystemTime::now);
         if !wait.is_zero() {
@@ -276,7 +291,7 @@ impl Client {
                     }
                     Slot::Spent(reset) => {
                         let wait = with_jitter(reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO));
-                        if wait > patience {
+                        if waited.saturating_add(wait) > patience {
                             return Err(self.budget_error(wait, WaitReason::Share));
                         }
                         self.note_wait(wait, WaitReason::Share);
@@ -353,8 +368,10 @@ impl Client {
     fn observe(&self, meta: &AttemptMeta, slot: Reserved<'_>) {
         let rate_limit = &meta.rate_limit;
         slot.finish(rate_limit, || {
-            let wait = meta.reset_wait().filter(|_| !rate_limit.is_empty())?;
-            SystemTime::now().checked_add(wait)
+            if rate_limit.is_empty() {
+                return None;
+            }
+            meta.window_end(SystemTime::now())
         });
         if rate_limit.is_empty() {
             return;

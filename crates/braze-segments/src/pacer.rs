@@ -170,14 +170,28 @@ impl Pacer {
         let mut s = self.state();
         s.in_flight = s.in_flight.saturating_sub(1);
         let (limit, reset) = match (rate_limit.limit, reset) {
-            (Some(limit), Some(reset)) => (limit, reset),
-            // No headers: the request still counted against the current window. A pacer that
-            // knows no window then paces by the last one (its limit, its length), or by Braze's
-            // default budget, rather than not at all.
+            (Some(limit), Some(reset)) if reset > now => (limit, reset),
+            // A Reset at or before the response's Date (the window's last second, a server clock
+            // behind, a glitch): the request counted in the window that runs, and a pacer that
+            // knows none takes it to end within the next second, as the rules read such a Reset
+            // (not as a window of Braze's hour, nor a new one with a fresh share each time a
+            // response says so: the length is not learned from it).
+            (limit, Some(_)) if s.window.is_none() => {
+                let limit = limit.or(s.limit).unwrap_or(ASSUMED_LIMIT);
+                s.window = Some((now + crate::rate_limit::WHOLE_SECOND, limit));
+                s.limit = Some(limit);
+                s.used = 1;
+                s.next = None;
+                s.candidate = None;
+                return;
+            }
+            // No headers (or a past Reset while a window runs): the request still counted
+            // against the window that runs. A pacer that knows no window then paces by the last
+            // one (its limit, its length), or by Braze's default budget, rather than not at all.
             _ => {
                 if s.window.is_none() {
                     let length = s.length.unwrap_or(ASSUMED_LENGTH);
-                    let limit = s.limit.unwrap_or(ASSUMED_LIMIT);
+                    let limit = rate_limit.limit.or(s.limit).unwrap_or(ASSUMED_LIMIT);
                     s.adopt(now + length, limit, 1);
                 } else {
                     s.used += 1;
@@ -185,10 +199,6 @@ impl Pacer {
                 return;
             }
         };
-        if reset <= now {
-            // Counted in a window already over.
-            return;
-        }
         match s.window {
             None => s.adopt(reset, limit, 1),
             Some((known, _)) if same_window(known, reset) => {
@@ -263,6 +273,24 @@ mod tests {
             remaining: Some(limit),
             reset_at: chrono::DateTime::from_timestamp(secs, 0),
         }
+    }
+
+    #[test]
+    fn a_reset_at_or_before_its_date_counts_in_the_window_that_runs() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let t0 = Instant::now();
+        let pacer = Pacer::new(0.5);
+        // No window known: the probe's answer names a Reset 30 s before its Date (its window
+        // end is then `now`): a window that ends within the next second, one request used.
+        assert_eq!(pacer.slot(now, t0), Slot::Go);
+        let past = now - Duration::from_secs(30);
+        pacer.finished(&figures(4, past), Some(now), now);
+        // Half of 4 is 2, one used: one more, then spent until that second is over.
+        assert_ne!(pacer.slot(now, t0), Slot::Spent(now + Duration::from_secs(1)));
+        assert_eq!(pacer.slot(now, t0), Slot::Spent(now + Duration::from_secs(1)));
+        // A window known: another such answer counts in it, no fresh share.
+        pacer.finished(&figures(4, past), Some(now), now);
+        assert_eq!(pacer.slot(now, t0), Slot::Spent(now + Duration::from_secs(1)));
     }
 
     #[test]

@@ -65,6 +65,11 @@ pub(crate) const WHOLE_SECOND: Duration = Duration::from_secs(1);
 /// The most jitter added to a wait for a reset.
 const RESET_JITTER: Duration = Duration::from_secs(1);
 
+/// What the timing rules add to a wait for a reset (the whole second and the most jitter):
+/// never held against a bulk job's patience, so that the default an hour still covers a wait
+/// for a whole hourly window.
+pub(crate) const RESET_SLACK: Duration = WHOLE_SECOND.saturating_add(RESET_JITTER);
+
 /// `wait` with jitter drawn uniformly from `0..=` a quarter of it, at most a second: clients
 /// (and processes) that wait for the same reset do not all come back at its first instant.
 pub(crate) fn with_jitter(wait: Duration) -> Duration {
@@ -103,8 +108,22 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: impl FnOnce() -> SystemTime)
 /// The response's `Date`: the server's clock when it answered. Turning `X-RateLimit-Reset` (an
 /// instant on Braze's clock) into a wait against this rather than the local clock makes the wait
 /// right however far the two clocks disagree, in either direction.
+///
+/// A `Date` more than a day from the local clock is not believed (`None`): one clock is badly
+/// wrong, and waits measured from a garbled `Date` would be near zero or never end; the local
+/// clock then stands in for it.
 pub(crate) fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
-    http_date(headers.get(reqwest::header::DATE)?.to_str().ok()?.trim())
+    server_date_near(headers, SystemTime::now())
+}
+
+/// [`server_date`] against the local clock's `now`.
+fn server_date_near(headers: &HeaderMap, now: SystemTime) -> Option<SystemTime> {
+    let date = http_date(headers.get(reqwest::header::DATE)?.to_str().ok()?.trim())?;
+    let off = date
+        .duration_since(now)
+        .or_else(|_| now.duration_since(date))
+        .unwrap_or_default();
+    (off <= MAX_PLAUSIBLE_RESET).then_some(date)
 }
 
 /// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`); `None` when unreadable or outside what this
@@ -342,7 +361,9 @@ mod tests {
             ("x-ratelimit-reset", "1721919610"),
             ("date", "Thu, 25 Jul 2024 15:00:00 GMT"),
         ]);
-        assert_eq!(server_date(&h), Some(server));
+        assert_eq!(server_date_near(&h, local), Some(server));
+        // A Date more than a day from the local clock is not believed.
+        assert_eq!(server_date_near(&h, local + Duration::from_secs(2 * 86_400)), None);
         let rl = RateLimit::from_headers(&h);
         assert_eq!(
             rl.reset_after(local),
@@ -350,12 +371,17 @@ mod tests {
             "on our clock it looks past"
         );
         let gate = Gate::default();
-        gate.observe(&rl, 0, || rl.reset_after(server_date(&h).unwrap()), || local);
+        gate.observe(
+            &rl,
+            0,
+            || rl.reset_after(server_date_near(&h, local).unwrap()),
+            || local,
+        );
         assert_eq!(gate.wait(|| local), Duration::from_secs(10));
         // ... and an hour ahead: on our clock the reset looks an hour and 10 s away.
         let server = local + Duration::from_secs(3600);
         let h = headers(&[("date", "Thu, 25 Jul 2024 17:00:00 GMT")]);
-        assert_eq!(server_date(&h), Some(server));
+        assert_eq!(server_date_near(&h, local), Some(server));
         let rl = RateLimit {
             reset_at: DateTime::from_timestamp(1_721_926_810, 0),
             ..rl

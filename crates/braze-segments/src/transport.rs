@@ -23,7 +23,8 @@ pub(crate) struct AttemptMeta {
     pub(crate) status: Option<u16>,
     pub(crate) rate_limit: RateLimit,
     pub(crate) retry_after: Option<Duration>,
-    /// The response's `Date`, read when a wait may follow (a 429, `Remaining: 0`).
+    /// The response's `Date`, read when a wait may follow (a 429, `Remaining: 0`) or a share
+    /// is paced.
     pub(crate) server_clock: Option<SystemTime>,
     pub(crate) body_over_limit: bool,
 }
@@ -39,9 +40,24 @@ impl AttemptMeta {
             .map(|wait| wait.saturating_add(crate::rate_limit::WHOLE_SECOND))
     }
 
-    /// The wait the server asked for: `Retry-After`, else the time to the reset.
+    /// The wait the server asked for: `Retry-After`, else the time to the reset. A
+    /// `Retry-After` of zero (or a date already past) asks for nothing: the reset decides.
     pub(crate) fn server_wait(&self) -> Option<Duration> {
-        self.retry_after.or_else(|| self.reset_wait())
+        self.retry_after
+            .filter(|wait| !wait.is_zero())
+            .or_else(|| self.reset_wait())
+    }
+
+    /// When the window this response names ends, on the local clock, for a share's pacer:
+    /// `None` when it names none (or an implausible one); `now` itself when its Reset was at or
+    /// before its `Date` (a server clock behind, or a glitch), so the request counts in the
+    /// window that runs rather than opening a new one with a fresh share.
+    pub(crate) fn window_end(&self, now: SystemTime) -> Option<SystemTime> {
+        let wait = self.rate_limit.reset_after(self.server_clock.unwrap_or(now))?;
+        if wait.is_zero() {
+            return Some(now);
+        }
+        now.checked_add(wait.saturating_add(crate::rate_limit::WHOLE_SECOND))
     }
 }
 
@@ -65,6 +81,9 @@ pub(crate) struct Transport {
     /// The budget's reserve: at or below it, a wait for the reset follows, so the response's
     /// `Date` is read.
     pub(crate) reserve: u64,
+    /// Whether a share is paced: every response's `Date` is read then, so the pacer measures
+    /// each window on Braze's clock (a local clock ahead would otherwise end windows early).
+    pub(crate) paced: bool,
 }
 
 impl Exec for Transport {
@@ -110,7 +129,11 @@ impl Exec for Transport {
             let wait_follows = status == 429
                 || rate_limit.remaining.is_some_and(|left| left <= self.reserve)
                 || headers.contains_key(RETRY_AFTER);
-            let server_clock = if wait_follows { server_date(headers) } else { None };
+            let server_clock = if wait_follows || self.paced {
+                server_date(headers)
+            } else {
+                None
+            };
             let _ = ATTEMPT.try_with(|slot| {
                 slot.set(AttemptMeta {
                     timeout,
@@ -174,6 +197,28 @@ pub(crate) fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_retry_after_leaves_the_wait_to_the_reset() {
+        let now = SystemTime::now();
+        let secs = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + 30;
+        let meta = AttemptMeta {
+            retry_after: Some(Duration::ZERO),
+            rate_limit: RateLimit {
+                reset_at: chrono::DateTime::from_timestamp(secs, 0),
+                ..RateLimit::default()
+            },
+            server_clock: Some(now),
+            ..AttemptMeta::default()
+        };
+        let wait = meta.server_wait().unwrap();
+        assert!(wait > Duration::from_secs(29), "{wait:?}");
+        let asked = AttemptMeta {
+            retry_after: Some(Duration::from_secs(5)),
+            ..meta
+        };
+        assert_eq!(asked.server_wait(), Some(Duration::from_secs(5)));
+    }
 
     #[test]
     fn origins_match_exactly() {
