@@ -4,8 +4,8 @@ use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::time::Duration;
 
 use braze_segments_mock_server::{
-    Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, ResetGlitch, ResetRounding, MAX_SEGMENTS,
-    MAX_USERS_PER_SEGMENT,
+    Endpoint, Fault, FaultConfig, MockBraze, MockConfig, RateLimitConfig, ResetGlitch, ResetRounding, Script,
+    MAX_SEGMENTS, MAX_USERS_PER_SEGMENT,
 };
 
 use crate::term::{note, say, shown};
@@ -40,6 +40,15 @@ pub struct MockServerArgs {
     /// How long a `delay` fault holds its answer.
     #[arg(long, default_value = "200ms", value_parser = humantime::parse_duration)]
     fault_delay: Duration,
+    /// Only requests of these endpoints meet the random faults (comma-separated; default all).
+    #[arg(long, value_parser = endpoint_parser(), value_delimiter = ',')]
+    fault_endpoints: Vec<Endpoint>,
+    /// A scripted fault, tried before the random ones (repeatable): ENDPOINT[/SEGMENT]=KIND[*N],
+    /// e.g. details=server-error*8 (the next 8 details calls fail), details/ID=forbidden (that
+    /// segment always), any=drop*1. ENDPOINT: list, details, data-series, users-export, cancel,
+    /// any; KIND: a --fault-kinds name.
+    #[arg(long, value_name = "SCRIPT", value_parser = parse_script)]
+    script: Vec<Script>,
     /// Rate-limit budget as N/WINDOW (e.g. 250000/1h, 100/10s, 100/500ms: windows are kept to the
     /// millisecond, X-RateLimit-Reset rounds their end up to the second), or "off".
     #[arg(long, default_value = "250000/1h", value_parser = parse_rate_limit)]
@@ -67,6 +76,17 @@ pub struct MockServerArgs {
     /// 10000000).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=MAX_USERS_PER_SEGMENT))]
     users_per_segment: Option<u64>,
+}
+
+fn parse_script(s: &str) -> Result<Script, String> {
+    s.parse()
+}
+
+/// `--fault-endpoints`: the endpoints the stand-in serves, by their names (`Endpoint::SERVED`).
+fn endpoint_parser() -> impl clap::builder::TypedValueParser<Value = Endpoint> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(Endpoint::SERVED.map(Endpoint::name))
+        .map(|name| Endpoint::from_name(&name).unwrap_or(Endpoint::Details))
 }
 
 /// `--fault-kinds`: the stand-in's own kinds, by their names (one list of them, `Fault::ALL`).
@@ -204,7 +224,9 @@ pub async fn run(args: &MockServerArgs) -> Result<(), Failure> {
             kinds: fault_kinds(args),
             seed: args.fault_seed,
             delay: args.fault_delay,
+            endpoints: args.fault_endpoints.clone(),
         },
+        scripts: args.script.clone(),
         users_export_ready_after: args.users_ready_after,
         users_per_segment: args.users_per_segment,
         ..MockConfig::default()

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::{ServedArchive, DEFAULT_API_KEY};
+use crate::{Endpoint, Script, ServedArchive, DEFAULT_API_KEY};
 
 /// How the stand-in behaves.
 #[derive(Debug, Clone)]
@@ -19,8 +19,12 @@ pub struct MockConfig {
     /// The per-key budget (default Braze's: 250,000 an hour); `None` for no limit and no
     /// rate-limit headers (but on an injected 429, which names Braze's default hourly budget).
     pub rate_limit: Option<RateLimitConfig>,
-    /// Faults to inject (default none).
+    /// Faults to inject at random (default none); [`crate::MockBraze::set_faults`] changes them
+    /// while the stand-in serves.
     pub faults: FaultConfig,
+    /// Scripted faults, tried before the random ones (default none; see [`Script`]);
+    /// [`crate::MockBraze::script`] adds more while the stand-in serves.
+    pub scripts: Vec<Script>,
     /// How long a connection may take to send a request's headers, counted from when the
     /// server starts waiting for them (so it also closes a keep-alive connection left idle that
     /// long between requests). A client that trickles its headers is dropped after it. Default 5 s.
@@ -77,6 +81,7 @@ impl Default for MockConfig {
             api_key: DEFAULT_API_KEY.to_owned(),
             rate_limit: Some(RateLimitConfig::default()),
             faults: FaultConfig::default(),
+            scripts: Vec::new(),
             header_read_timeout: Duration::from_secs(5),
             write_timeout: Duration::from_secs(10),
             max_connections: None,
@@ -282,6 +287,8 @@ pub struct FaultConfig {
     pub seed: u64,
     /// How long a [`Fault::Delay`] holds the answer.
     pub delay: Duration,
+    /// Only requests of these endpoints meet faults; empty (the default): every endpoint.
+    pub endpoints: Vec<Endpoint>,
 }
 
 impl Default for FaultConfig {
@@ -291,6 +298,7 @@ impl Default for FaultConfig {
             kinds: Fault::TRANSIENT.to_vec(),
             seed: 7,
             delay: Duration::from_millis(200),
+            endpoints: Vec::new(),
         }
     }
 }

@@ -48,6 +48,23 @@ impl Endpoint {
             Endpoint::Other => "/",
         }
     }
+
+    /// The endpoint's name on the command line (`--script`, `--fault-endpoints`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Endpoint::List => "list",
+            Endpoint::Details => "details",
+            Endpoint::DataSeries => "data-series",
+            Endpoint::UsersExportSegment => "users-export",
+            Endpoint::ExportSegmentCancel => "cancel",
+            Endpoint::Other => "other",
+        }
+    }
+
+    /// The served endpoint named `name` on the command line.
+    pub fn from_name(name: &str) -> Option<Endpoint> {
+        Endpoint::SERVED.into_iter().find(|e| e.name() == name)
+    }
 }
 
 /// Request counters, updated as requests arrive (before auth, faults and rate limits).

@@ -2,7 +2,7 @@
 //! itself, so the same requests meet the same faults whatever order they arrive in.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use hyper::StatusCode;
 use rand::{Rng, SeedableRng};
@@ -10,13 +10,14 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::budget::{epoch_ms, Budget, Spent};
 use crate::reply::{self, DropConnection, Reply};
-use crate::{Fault, FaultConfig, RateLimitConfig};
+use crate::{Endpoint, Fault, FaultConfig, RateLimitConfig};
 
 /// Distinct requests remembered before the table is cleared (about 34 MB at most).
 const REMEMBERED: usize = 1 << 20;
 
 pub(crate) struct Faults {
-    config: FaultConfig,
+    /// Changed while the stand-in serves by [`crate::MockBraze::set_faults`].
+    config: RwLock<FaultConfig>,
     /// How many times each request (by a hash of its method, path and query) was drawn for.
     seen: Mutex<HashMap<u64, u64>>,
     remembered: usize,
@@ -47,17 +48,35 @@ impl Faults {
 
     fn remembering(config: FaultConfig, remembered: usize) -> Faults {
         Faults {
-            config,
+            config: RwLock::new(config),
             seen: Mutex::new(HashMap::new()),
             remembered,
         }
     }
 
+    /// Replaces the configuration: draws from now on follow it (the requests seen are kept).
+    pub(crate) fn set(&self, config: FaultConfig) {
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+
+    /// A scripted fault for a request, with a seed for what it does at random (a shuffle) drawn
+    /// from the request, so the same request meets the same shuffle.
+    pub(crate) fn scripted(fault: Fault, method: &str, path: &str, query: &str) -> Drawn {
+        Drawn {
+            fault,
+            seed: fnv1a(&[b"script", method.as_bytes(), path.as_bytes(), query.as_bytes()]),
+        }
+    }
+
     /// Draws whether this request meets a fault, and which: from the seed, the request, and
-    /// how many times the same request was drawn for before.
-    pub(crate) fn draw(&self, method: &str, path: &str, query: &str) -> Option<Drawn> {
-        let faults = &self.config;
+    /// how many times the same request was drawn for before. Requests of endpoints the
+    /// configuration leaves out meet none.
+    pub(crate) fn draw(&self, endpoint: Endpoint, method: &str, path: &str, query: &str) -> Option<Drawn> {
+        let faults = self.config.read().unwrap_or_else(|e| e.into_inner()).clone();
         if faults.rate <= 0.0 || faults.kinds.is_empty() {
+            return None;
+        }
+        if !faults.endpoints.is_empty() && !faults.endpoints.contains(&endpoint) {
             return None;
         }
         let request = fnv1a(&[method.as_bytes(), path.as_bytes(), query.as_bytes()]);
@@ -135,7 +154,8 @@ impl Faults {
             Fault::Queued => braze(reply::error(StatusCode::ACCEPTED, "queued")),
             Fault::DropConnection => Outcome::Drop(DropConnection),
             Fault::Delay => {
-                tokio::time::sleep(self.config.delay).await;
+                let delay = self.config.read().unwrap_or_else(|e| e.into_inner()).delay;
+                tokio::time::sleep(delay).await;
                 Outcome::GoOn { shuffle: None }
             }
             Fault::Unordered => Outcome::GoOn {
@@ -175,27 +195,58 @@ mod tests {
     fn the_nth_draw_of_a_request_does_not_depend_on_other_requests() {
         let a = Faults::new(config(3));
         let b = Faults::new(config(3));
-        let first: Vec<_> = (0..50).map(|_| a.draw("GET", "/segments/list", "page=1")).collect();
+        let first: Vec<_> = (0..50)
+            .map(|_| a.draw(Endpoint::List, "GET", "/segments/list", "page=1"))
+            .collect();
         // Other requests in between change nothing for this one.
         let second: Vec<_> = (0..50)
             .map(|i| {
-                b.draw("GET", "/segments/details", &format!("segment_id={i}"));
-                b.draw("GET", "/segments/list", "page=1")
+                b.draw(
+                    Endpoint::Details,
+                    "GET",
+                    "/segments/details",
+                    &format!("segment_id={i}"),
+                );
+                b.draw(Endpoint::List, "GET", "/segments/list", "page=1")
             })
             .collect();
         assert_eq!(first, second);
         assert!(first.iter().any(Option::is_some) && first.iter().any(Option::is_none));
         // Another seed, other draws.
         let c = Faults::new(config(4));
-        let third: Vec<_> = (0..50).map(|_| c.draw("GET", "/segments/list", "page=1")).collect();
+        let third: Vec<_> = (0..50)
+            .map(|_| c.draw(Endpoint::List, "GET", "/segments/list", "page=1"))
+            .collect();
         assert_ne!(first, third);
+    }
+
+    #[test]
+    fn faults_can_be_kept_to_some_endpoints_and_changed_while_serving() {
+        let faults = Faults::new(FaultConfig {
+            rate: 1.0,
+            endpoints: vec![Endpoint::Details],
+            ..config(1)
+        });
+        assert!(faults.draw(Endpoint::List, "GET", "/segments/list", "").is_none());
+        assert!(faults
+            .draw(Endpoint::Details, "GET", "/segments/details", "segment_id=a")
+            .is_some());
+        faults.set(FaultConfig::default());
+        assert!(faults
+            .draw(Endpoint::Details, "GET", "/segments/details", "segment_id=a")
+            .is_none());
     }
 
     #[test]
     fn the_table_of_requests_seen_stays_bounded() {
         let faults = Faults::remembering(config(1), 8);
         for i in 0..100 {
-            faults.draw("GET", "/segments/details", &format!("segment_id={i}"));
+            faults.draw(
+                Endpoint::Details,
+                "GET",
+                "/segments/details",
+                &format!("segment_id={i}"),
+            );
             assert!(faults.remembered_now() <= 8);
         }
     }

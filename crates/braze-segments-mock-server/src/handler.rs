@@ -1,13 +1,13 @@
-//! One request, in order: routing, counting, the key, an injected fault, the budget, then the
-//! endpoint (which reads a POST's body). The key comes before any fault: a request without it
-//! gets 401, never a fault.
+//! One request, in order: routing, counting, the key, an injected fault (a script's, else a
+//! random one), the budget, then the endpoint (which reads a POST's body). The key comes before
+//! any fault: a request without it gets 401, never a fault.
 
 use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::{Method, Request, StatusCode};
 
 use crate::endpoints::{self, Query};
-use crate::faults::Outcome;
+use crate::faults::{self, Outcome};
 use crate::reply::{self, DropConnection, Reply};
 use crate::{auth, users, Endpoint, State};
 
@@ -38,10 +38,13 @@ pub(crate) async fn handle(state: &State, request: Request<Incoming>) -> Result<
     }
 
     let mut shuffle = None;
-    if let Some(drawn) = state
-        .faults
-        .draw(request.method().as_str(), request.uri().path(), raw_query)
-    {
+    let (method, path) = (request.method().as_str(), request.uri().path());
+    let segment = query.get("segment_id").map(String::as_str);
+    let drawn = match state.scripts.take(api.endpoint(), segment) {
+        Some(fault) => Some(faults::Faults::scripted(fault, method, path, raw_query)),
+        None => state.faults.draw(api.endpoint(), method, path, raw_query),
+    };
+    if let Some(drawn) = drawn {
         state.counters.count_fault(api.endpoint(), drawn.fault);
         match state.faults.inject(drawn, state.budget.as_ref()).await {
             Outcome::Answer(answer) => return Ok(answer),

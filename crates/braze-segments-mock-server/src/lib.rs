@@ -3,7 +3,8 @@
 //! It serves a deterministic dataset made from a seed, checks the bearer key as Braze does,
 //! keeps a real rate-limit budget with Braze's headers, injects faults from a seed ([`Fault`]:
 //! Braze's 500, 503, 429 of a spent budget, 403 and 202, a proxy's 502 and 504 in HTML, a
-//! burst 429, a dropped connection, a delay, a data series out of order), and counts requests
+//! burst 429, a dropped connection, a delay, a data series out of order) or as scripted for an
+//! endpoint or a segment, N times or always ([`Script`], changed while it serves), and counts requests
 //! per endpoint and per segment for tests. Tests can change the dataset while it serves
 //! ([`Dataset`]). Every body it sends is built from the generated types of
 //! `braze-segments-api`, so it is valid against `openapi/braze-segments.yaml` (CI checks the
@@ -74,6 +75,7 @@ mod handler;
 mod ids;
 mod limits;
 mod reply;
+mod script;
 mod server;
 mod store;
 mod users;
@@ -83,6 +85,7 @@ pub use config::{Fault, FaultConfig, MockConfig, RateLimitConfig, ResetGlitch, R
 pub use counters::{Counters, Endpoint};
 pub use dataset::{generate, Segment, EXAMPLE_ID};
 pub use dates::parse_loose_date;
+pub use script::Script;
 pub use store::Dataset;
 pub use users::{ServedArchive, StorageRequest, MAX_USERS_PER_SEGMENT};
 
@@ -106,6 +109,7 @@ struct State {
     counters: Counters,
     key: auth::Key,
     faults: faults::Faults,
+    scripts: script::Scripts,
     budget: Option<budget::Budget>,
     users: users::Users,
 }
@@ -166,6 +170,7 @@ impl MockBraze {
             counters: Counters::default(),
             key: auth::Key::new(&config.api_key),
             faults: faults::Faults::new(config.faults.clone()),
+            scripts: script::Scripts::new(config.scripts.clone()),
             budget: config.rate_limit.map(budget::Budget::new),
             config,
         });
@@ -226,6 +231,29 @@ impl MockBraze {
     /// [`Dataset::before_list_page`]).
     pub fn before_list_page(&self, page: u32, action: impl FnOnce(&Dataset) + Send + 'static) {
         self.state.dataset.before_list_page(page, action)
+    }
+
+    /// Adds a scripted fault, tried after those already in force (see [`Script`]): e.g.
+    /// `braze.script(Script::fault(Fault::ServerError).on(Endpoint::Details).times(8))` makes the
+    /// next eight details calls fail, whatever their retries.
+    pub fn script(&self, script: Script) {
+        self.state.scripts.add(script)
+    }
+
+    /// The scripted faults still in force, with the times each has left.
+    pub fn scripts(&self) -> Vec<Script> {
+        self.state.scripts.snapshot()
+    }
+
+    /// Removes every scripted fault.
+    pub fn clear_scripts(&self) {
+        self.state.scripts.clear()
+    }
+
+    /// Replaces the random faults: requests from now on draw from `faults` (e.g. a rate of 0
+    /// to end an outage mid-test).
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.state.faults.set(faults)
     }
 
     /// The request counters.

@@ -51,7 +51,7 @@ mod tests {
     use std::time::Duration;
 
     use braze_segments::RetryPolicy;
-    use braze_segments_mock_server::{Fault, FaultConfig};
+    use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, Script};
 
     /// What the stand-in's dataset says the answer is: the expected value of the test comes
     /// from the server's data, not from the code under test.
@@ -108,6 +108,25 @@ mod tests {
         let got = names_tagged(&client, "retention").await.unwrap();
         assert_eq!(got, expected(&braze, "retention"));
         assert!(braze.counters().total_faults() > 0, "the stand-in injected faults");
+        braze.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_listing_that_fails_past_the_retries_is_an_error_and_the_next_one_works() {
+        let braze = MockBraze::start(MockConfig::default()).await.unwrap();
+        // Five 503s on the listing, scripted: more than the default policy's four attempts.
+        braze.script(Script::fault(Fault::Unavailable).on(Endpoint::List).times(5));
+        let client = Client::builder()
+            .api_key(braze.api_key())
+            .endpoint(braze.url())
+            .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+            .build()
+            .unwrap();
+        let err = names_tagged(&client, "retention").await.unwrap_err();
+        assert_eq!(err.status(), Some(503), "{err}");
+        // One 503 left: the next run rides it out.
+        let got = names_tagged(&client, "retention").await.unwrap();
+        assert_eq!(got, expected(&braze, "retention"));
         braze.shutdown().await;
     }
 

@@ -19,6 +19,7 @@ mod mock_server_dataset;
 mod mock_server_edges;
 mod mock_server_faults;
 mod mock_server_hostile;
+mod mock_server_scripts;
 mod mock_server_users;
 mod mock_server_users_requests;
 mod mock_users;

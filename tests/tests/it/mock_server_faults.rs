@@ -25,6 +25,7 @@ fn with_faults(kinds: Vec<Fault>, rate: f64, seed: u64) -> MockConfig {
             kinds,
             seed,
             delay: Duration::from_millis(1),
+            ..FaultConfig::default()
         },
         ..MockConfig::default()
     }

@@ -14,6 +14,7 @@ mod export_stdout;
 mod export_writers;
 mod flags;
 mod listing_warnings;
+mod mock_server_scripts;
 mod progress_terminal;
 mod synopsis;
 mod terminal;
