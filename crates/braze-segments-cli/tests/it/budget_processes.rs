@@ -115,7 +115,7 @@ fn resets_truncated_to_the_second_on_windows_off_the_second_fail_no_export() {
 fn a_reset_that_jumps_back_fails_no_export_with_a_share() {
     // Every answer names a Reset 30 s in the past (a server clock that jumped back).
     let stand_in = stand_in(
-        150,
+        60,
         RateLimitConfig {
             limit: 40,
             window: Duration::from_secs(1),
@@ -132,7 +132,7 @@ fn a_reset_that_jumps_back_fails_no_export_with_a_share() {
         &["--budget-share", "0.25", "export"],
         Duration::from_secs(90),
     );
-    all_complete(&runs, 150);
+    all_complete(&runs, 60);
 }
 
 #[test]
@@ -168,7 +168,7 @@ fn processes_resuming_at_the_reset_keep_the_reserve_but_what_is_in_flight() {
 #[test]
 fn five_processes_on_one_second_windows_all_complete_without_a_herd_of_429s() {
     let stand_in = stand_in(
-        100,
+        40,
         RateLimitConfig {
             limit: 30,
             window: Duration::from_secs(1),
@@ -182,7 +182,7 @@ fn five_processes_on_one_second_windows_all_complete_without_a_herd_of_429s() {
         &["export", "--concurrency", "4"],
         Duration::from_secs(120),
     );
-    all_complete(&runs, 100);
+    all_complete(&runs, 40);
     let windows = stand_in.braze().budget_windows();
     // What five processes of four in flight can overshoot a window by, at most 20 of its 30;
     // coming back together mid-window (as before) refused about half of all requests.
