@@ -23,7 +23,7 @@ cargo package --locked --no-verify $(printf -- '-p %s ' "${crates[@]}")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for crate in "${crates[@]}"; do
-  tar -xzf "$CARGO_TARGET_DIR/package/$crate-"*.crate -C "$work"
+  tar -xzf "$CARGO_TARGET_DIR/package/$crate-"[0-9]*.crate -C "$work"
 done
 # A workspace of the unpacked packages, each braze-segments* dependency given the path of its
 # package (a packaged manifest names it by version only, as crates.io would serve it).
