@@ -8,7 +8,7 @@ use braze_segments_mock_server::{Fault, FaultConfig, MockConfig};
 
 use crate::common;
 
-use common::{no_rate_limit, RunExpecting, StandIn, README_ID};
+use common::{no_rate_limit, MockServerProcess, RunExpecting, StandIn, README_ID};
 
 #[test]
 fn details_text_is_a_readable_block() {
@@ -224,39 +224,12 @@ fn mock_server_command_serves_until_stopped() {
     child.wait().unwrap();
 
     // The same command, told to fail every request with a 500: the CLI retries, then says so.
-    let mut failing = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
-        .args([
-            "mock-server",
-            "--addr",
-            "127.0.0.1:0",
-            "--api-key",
-            "k1",
-            "--fail-rate",
-            "1",
-        ])
-        .args(["--fault-kinds", "server-error", "--fault-seed", "3"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let first = BufReader::new(failing.stdout.take().unwrap())
-        .lines()
-        .next()
-        .unwrap()
-        .unwrap();
-    let url = first
-        .strip_prefix("stand-in Braze listening on ")
-        .expect(&first)
-        .to_owned();
-    let (_, stderr) = Command::cargo_bin("braze-segments")
-        .unwrap()
-        .env_clear()
-        .env("BRAZE_API_KEY", "k1")
-        .env("BRAZE_REST_ENDPOINT", &url)
+    let failing = MockServerProcess::start(&["--fail-rate", "1", "--fault-kinds", "server-error", "--fault-seed", "3"]);
+    let (_, stderr) = failing
+        .cli()
         .args(["--max-attempts", "2", "details", &id])
         .run_expecting(1);
     assert!(stderr.contains("Braze answered 500: Internal Server Error"), "{stderr}");
-    failing.kill().unwrap();
-    failing.wait().unwrap();
 }
 
 #[test]

@@ -98,6 +98,52 @@ pub fn cli_for(server: &httpmock::MockServer) -> Command {
     cmd
 }
 
+/// A `braze-segments mock-server` process on a free loopback port with key `k1` and `flags`,
+/// killed when dropped.
+pub struct MockServerProcess {
+    child: std::process::Child,
+    /// Its URL, from its first line.
+    pub url: String,
+}
+
+impl MockServerProcess {
+    pub fn start(flags: &[&str]) -> MockServerProcess {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
+            .args(["mock-server", "--addr", "127.0.0.1:0", "--api-key", "k1"])
+            .args(flags)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let first = std::io::BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .next()
+            .unwrap()
+            .unwrap();
+        let url = first
+            .strip_prefix("stand-in Braze listening on ")
+            .unwrap_or_else(|| panic!("{first}"))
+            .to_owned();
+        MockServerProcess { child, url }
+    }
+
+    /// The CLI configured for it (key `k1`), with a clean environment.
+    pub fn cli(&self) -> Command {
+        let mut cmd = Command::cargo_bin("braze-segments").unwrap();
+        cmd.env_clear()
+            .env("BRAZE_API_KEY", "k1")
+            .env("BRAZE_REST_ENDPOINT", &self.url);
+        cmd
+    }
+}
+
+impl Drop for MockServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The stand-in held by [`StandIn::freeze`]: it answers again once this drops.
 pub struct Frozen(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
 
