@@ -276,6 +276,63 @@ mod tests {
     }
 
     #[test]
+    fn the_length_is_learned_from_two_windows_in_turn_within_bounds() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let learned = |gap: Duration| {
+            let mut s = PaceState::default();
+            s.adopt(t, 100, 1);
+            s.adopt(t + gap, 100, 1);
+            s.length
+        };
+        let two_hours = Duration::from_secs(7200);
+        assert_eq!(learned(two_hours), Some(two_hours));
+        assert_eq!(learned(MAX_LENGTH), Some(MAX_LENGTH));
+        // A second or less is one window named twice; more than a day is no window.
+        assert_eq!(learned(Duration::from_secs(1)), None);
+        assert_eq!(learned(MAX_LENGTH + Duration::from_secs(1)), None);
+    }
+
+    #[test]
+    fn windows_roll_forward_by_the_learned_length_however_many_passed() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let i = Instant::now();
+        let pacer = Pacer::new(1.0);
+        let ten = Duration::from_secs(10);
+        // Windows ending at t and t+10: a length of 10 s.
+        assert_eq!(pacer.slot(t - ten / 2, i), Slot::Go);
+        pacer.finished(&figures(1, t), Some(t), t - ten / 2);
+        assert_eq!(pacer.slot(t + ten / 2, i), Slot::Go);
+        pacer.finished(&figures(1, t + ten), Some(t + ten), t + ten / 2);
+        // No answer for two and a half windows: the current one ends at t+40, not before now.
+        let now = t + ten + Duration::from_secs(25);
+        assert_eq!(pacer.slot(now, i), Slot::Go);
+        assert_eq!(pacer.slot(now, i), Slot::Spent(t + Duration::from_secs(40)));
+    }
+
+    #[test]
+    fn another_window_is_believed_when_two_answers_in_a_row_name_it() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let i = Instant::now();
+        let pacer = Pacer::new(0.5);
+        let reset = t + Duration::from_secs(10);
+        assert_eq!(pacer.slot(t, i), Slot::Go);
+        pacer.finished(&figures(2, reset), Some(reset), t);
+        // Half of 2 is 1, used: spent until the window's reset.
+        assert_eq!(pacer.slot(t, i), Slot::Spent(reset));
+        // One answer naming a window ten minutes later (a glitch) while this one runs: not
+        // believed; nor is one naming yet another.
+        let glitch = t + Duration::from_secs(600);
+        pacer.finished(&figures(2, glitch), Some(glitch), t);
+        assert_eq!(pacer.slot(t, i), Slot::Spent(reset));
+        let other = t + Duration::from_secs(1200);
+        pacer.finished(&figures(2, other), Some(other), t);
+        assert_eq!(pacer.slot(t, i), Slot::Spent(reset));
+        // A second answer in a row naming the same one: believed (a correction).
+        pacer.finished(&figures(2, other), Some(other), t);
+        assert_eq!(pacer.slot(t, i), Slot::Spent(other));
+    }
+
+    #[test]
     fn a_reset_at_or_before_its_date_counts_in_the_window_that_runs() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let t0 = Instant::now();

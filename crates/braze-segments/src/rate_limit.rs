@@ -352,6 +352,33 @@ mod tests {
     }
 
     #[test]
+    fn jitter_stretches_a_wait_by_at_most_a_quarter_and_a_second() {
+        for _ in 0..200 {
+            let short = with_jitter(Duration::from_millis(400));
+            assert!(
+                (Duration::from_millis(400)..=Duration::from_millis(500)).contains(&short),
+                "{short:?}"
+            );
+            let long = with_jitter(Duration::from_secs(8));
+            assert!(
+                (Duration::from_secs(8)..=Duration::from_secs(9)).contains(&long),
+                "{long:?}"
+            );
+        }
+        assert_eq!(with_jitter(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_date_near_the_local_clock_is_read() {
+        let now = chrono::Utc::now();
+        let date = now.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let read = server_date(&headers(&[("date", &date)])).expect("a Date of now");
+        let local = SystemTime::now();
+        let off = local.duration_since(read).unwrap_or_else(|e| e.duration());
+        assert!(off <= Duration::from_secs(2), "{off:?}");
+    }
+
+    #[test]
     fn the_wait_is_taken_on_the_server_clock_and_applied_on_ours() {
         // Braze's clock an hour behind ours: its reset, 10 s ahead of its Date, is 10 s from now.
         let local = UNIX_EPOCH + Duration::from_secs(1_721_923_200);

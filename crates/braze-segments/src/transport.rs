@@ -199,6 +199,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_window_end_for_the_pacer_is_measured_on_the_servers_clock() {
+        let now = SystemTime::now();
+        let server = now - Duration::from_secs(3600); // Braze's clock an hour behind ours
+        let secs = |at: SystemTime| at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let meta = |reset: Option<SystemTime>| AttemptMeta {
+            rate_limit: RateLimit {
+                reset_at: reset.and_then(|r| chrono::DateTime::from_timestamp(secs(r), 0)),
+                ..RateLimit::default()
+            },
+            server_clock: Some(server),
+            ..AttemptMeta::default()
+        };
+        // 30 s after its Date: 30 s and the whole second from now, whatever our clock says.
+        let end = meta(Some(server + Duration::from_secs(30))).window_end(now).unwrap();
+        let wait = end.duration_since(now).unwrap();
+        assert!(
+            (Duration::from_secs(30)..=Duration::from_secs(31)).contains(&wait),
+            "{wait:?}"
+        );
+        // At or before its Date: the running window, `now` itself.
+        assert_eq!(meta(Some(server - Duration::from_secs(30))).window_end(now), Some(now));
+        assert_eq!(meta(None).window_end(now), None);
+    }
+
+    #[test]
     fn a_zero_retry_after_leaves_the_wait_to_the_reset() {
         let now = SystemTime::now();
         let secs = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + 30;
