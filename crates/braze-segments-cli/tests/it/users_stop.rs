@@ -108,8 +108,17 @@ fn an_unreachable_storage_host_cancels_the_export() {
         .local_addr()
         .unwrap()
         .port();
+    gives_up_and_cancels(
+        &format!("http://127.0.0.1:{port}/u.zip"),
+        "downloading the archive failed",
+    );
+}
+
+/// `users` against a Braze whose start answers with `link`: the download gives up saying
+/// `says`, exit 1, the export it started is cancelled, and nothing is left in `--out`'s folder.
+fn gives_up_and_cancels(link: &str, says: &str) {
     let server = httpmock::MockServer::start();
-    let body = format!(r#"{{"message":"success","object_prefix":"p","url":"http://127.0.0.1:{port}/u.zip"}}"#);
+    let body = format!(r#"{{"message":"success","object_prefix":"p","url":"{link}"}}"#);
     let (start, cancel) = braze_answering(&server, &body);
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
@@ -121,9 +130,9 @@ fn an_unreachable_storage_host_cancels_the_export() {
         .output()
         .unwrap();
     let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("downloading the archive failed"), "{stderr}");
-    assert!(stderr.contains("the export was cancelled at Braze"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{link}: {stderr}");
+    assert!(stderr.contains(says), "{link}: {stderr}");
+    assert!(stderr.contains("the export was cancelled at Braze"), "{link}: {stderr}");
     start.assert_calls(1);
     cancel.assert_calls(1);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left");
@@ -202,24 +211,6 @@ fn every_way_a_download_gives_up_cancels_the_export_it_started() {
         ("ftp://files.example.com/u.zip".to_owned(), "refusing the download link"),
     ];
     for (link, says) in cases {
-        let server = httpmock::MockServer::start();
-        let body = format!(r#"{{"message":"success","object_prefix":"p","url":"{link}"}}"#);
-        let (start, cancel) = braze_answering(&server, &body);
-        let dir = tempfile::tempdir().unwrap();
-        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
-            .env_clear()
-            .env("BRAZE_API_KEY", "k")
-            .env("BRAZE_REST_ENDPOINT", server.base_url())
-            .args(["users", README_ID, "--fields", "email", "--out"])
-            .arg(dir.path().join("users.jsonl"))
-            .output()
-            .unwrap();
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{link}: {stderr}");
-        assert!(stderr.contains(says), "{link}: {stderr}");
-        assert!(stderr.contains("the export was cancelled at Braze"), "{link}: {stderr}");
-        start.assert_calls(1);
-        cancel.assert_calls(1);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left");
+        gives_up_and_cancels(&link, says);
     }
 }
