@@ -184,10 +184,15 @@ fn five_processes_on_one_second_windows_all_complete_without_a_herd_of_429s() {
     );
     all_complete(&runs, 40);
     let windows = stand_in.braze().budget_windows();
-    // What five processes of four in flight can overshoot a window by, at most 20 of its 30;
-    // coming back together mid-window (as before) refused about half of all requests.
-    let (refused, spent) = (refused(&windows), spent(&windows));
-    assert!(refused * 4 < spent, "{refused} refused, {spent} spent: {windows:?}");
+    // Five processes of four in flight can overshoot a window by up to 20 of its 30 whatever
+    // they do: the first window, where none knows of the others, shows it (15-20 refused). After
+    // it, coming back together inside the window that stopped them (as before) refused about
+    // two of every five requests; waiting out the window, under a loaded machine, one in five.
+    let (refused, spent) = (refused(&windows[1..]), spent(&windows));
+    assert!(
+        refused * 3 < spent,
+        "{refused} refused after the first window, {spent} spent: {windows:?}"
+    );
 }
 
 #[test]
