@@ -6,7 +6,7 @@
 //! (`X-RateLimit-Remaining`) and when it resets (`X-RateLimit-Reset`); every process on the same
 //! key reads the same counter, so rules that follow those figures converge across processes.
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};

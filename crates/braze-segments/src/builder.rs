@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::budget::{RateBudget, WaitBoard};
 use crate::client::{Client, Shared};
-use crate::endpoint::{check_endpoint, endpoint_from_env_value, ENV_REST_ENDPOINT};
+use crate::endpoint::{ENV_REST_ENDPOINT, check_endpoint, endpoint_from_env_value};
 use crate::pacer::Pacer;
 #[cfg(feature = "quota")]
 use crate::quota::{Limiter, RequestQuota};

@@ -13,9 +13,9 @@ use tracing::Instrument as _;
 use crate::budget::WaitReason;
 use crate::classify::finish;
 use crate::pacer::{Reserved, Slot};
-use crate::rate_limit::{with_jitter, RESET_SLACK, WHOLE_SECOND};
-use crate::retry::{decide, Decision, GiveUp, Outcome, RetryPolicy};
-use crate::transport::{AttemptMeta, ATTEMPT};
+use crate::rate_limit::{RESET_SLACK, WHOLE_SECOND, with_jitter};
+use crate::retry::{Decision, GiveUp, Outcome, RetryPolicy, decide};
+use crate::transport::{ATTEMPT, AttemptMeta};
 use crate::{Client, Error, Response};
 
 /// A successful body's `message`, which must say `"success"`.
@@ -156,32 +156,32 @@ impl Client {
                     Err(e) => self.classify::<T>(e, &meta, started, attempts).await,
                 };
                 tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
-                if self.bulk && policy.retries_status(429) {
-                    if let Outcome::Status {
+                if self.bulk
+                    && policy.retries_status(429)
+                    && let Outcome::Status {
                         status: 429,
                         server_wait,
                     } = retry_outcome
-                    {
-                        // Bulk work waits a 429 out: until the window has surely ended (a second
-                        // when the answer said nothing), with jitter, spending no attempt.
-                        let wait = with_jitter(server_wait.unwrap_or(WHOLE_SECOND).max(WHOLE_SECOND));
-                        let patience = policy.max_rate_limit_wait.saturating_add(RESET_SLACK);
-                        if rate_limited.saturating_add(wait) <= patience {
-                            rate_limited += wait;
-                            counted -= 1;
-                            self.note_wait(wait, WaitReason::Spent);
-                            tokio::time::sleep(wait).await;
-                            started = shift(started, wait);
-                            continue;
-                        }
-                        break Err(finish(
-                            error,
-                            GiveUp::RateLimitTooFar { wait },
-                            &meta,
-                            started,
-                            attempts,
-                        ));
+                {
+                    // Bulk work waits a 429 out: until the window has surely ended (a second
+                    // when the answer said nothing), with jitter, spending no attempt.
+                    let wait = with_jitter(server_wait.unwrap_or(WHOLE_SECOND).max(WHOLE_SECOND));
+                    let patience = policy.max_rate_limit_wait.saturating_add(RESET_SLACK);
+                    if rate_limited.saturating_add(wait) <= patience {
+                        rate_limited += wait;
+                        counted -= 1;
+                        self.note_wait(wait, WaitReason::Spent);
+                        tokio::time::sleep(wait).await;
+                        started = shift(started, wait);
+                        continue;
                     }
+                    break Err(finish(
+                        error,
+                        GiveUp::RateLimitTooFar { wait },
+                        &meta,
+                        started,
+                        attempts,
+                    ));
                 }
                 match decide(policy, &retry_outcome, counted, started.elapsed()) {
                     Decision::RetryAfter(wait) if self.bulk => {

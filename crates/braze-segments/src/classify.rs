@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::MAX_TEXT_CHARS;
 use crate::redact::Redactor;
 use crate::retry::{GiveUp, Outcome};
-use crate::transport::{is_length_limit, AttemptMeta};
+use crate::transport::{AttemptMeta, is_length_limit};
 use crate::{Client, Error};
 
 const SNIPPET_BYTES: usize = 200;

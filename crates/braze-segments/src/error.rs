@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::redact::Redactor;
 use crate::RateLimit;
+use crate::redact::Redactor;
 
 /// Everything a call can fail with. Matching is future-proof: new variants may be added, and
 /// new fields to a variant (match them with `..`).

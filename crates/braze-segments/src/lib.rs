@@ -29,7 +29,7 @@ mod types;
 #[cfg(feature = "users")]
 mod users;
 
-pub use budget::{BudgetWait, RateBudget, WaitReason, DEFAULT_BULK_MAX_WAIT};
+pub use budget::{BudgetWait, DEFAULT_BULK_MAX_WAIT, RateBudget, WaitReason};
 pub use builder::{ClientBuilder, DEFAULT_MAX_BODY_BYTES, ENV_API_KEY};
 pub use client::Client;
 pub use endpoint::ENV_REST_ENDPOINT;
@@ -38,7 +38,7 @@ pub use error::{ConfigError, Error, ErrorDetail};
 #[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 pub use export::{ExportError, ExportOptions, ExportStream, SegmentRecord};
 pub use instance::{Instance, UnknownInstance};
-pub use list::{SegmentList, MAX_LIST_PAGES, PAGE_SIZE};
+pub use list::{MAX_LIST_PAGES, PAGE_SIZE, SegmentList};
 #[cfg(feature = "quota")]
 #[cfg_attr(docsrs, doc(cfg(feature = "quota")))]
 pub use quota::RequestQuota;
@@ -51,9 +51,9 @@ pub use types::{DataPoint, Response, SegmentDetails, SegmentSummary, SeriesRange
 #[cfg(feature = "users")]
 #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
 pub use users::{
-    read_archive_file, ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally, DownloadError, DownloadOptions,
-    DownloadProgress, EventSummary, UserAlias, UserRecord, UserStream, UsersArchive, UsersExport, UsersExportJob,
-    UsersExportStart, DEFAULT_USERS_EXPORT_MAX_WAIT, START_ANSWER_GRACE,
+    ArchiveError, ArchiveFormat, ArchiveLimits, ArchiveTally, DEFAULT_USERS_EXPORT_MAX_WAIT, DownloadError,
+    DownloadOptions, DownloadProgress, EventSummary, START_ANSWER_GRACE, UserAlias, UserRecord, UserStream,
+    UsersArchive, UsersExport, UsersExportJob, UsersExportStart, read_archive_file,
 };
 
 /// The generated low-level client, re-exported for operations this crate does not wrap.

@@ -88,10 +88,11 @@ impl PaceState {
     fn adopt(&mut self, reset: SystemTime, limit: u64, used: u64) {
         if let Some(known) = self.last_reset {
             // The next window in turn: the gap between the two is the windows' length.
-            if let Ok(length) = reset.duration_since(known) {
-                if length > Duration::from_secs(1) && length <= MAX_LENGTH {
-                    self.length = Some(length);
-                }
+            if let Ok(length) = reset.duration_since(known)
+                && length > Duration::from_secs(1)
+                && length <= MAX_LENGTH
+            {
+                self.length = Some(length);
             }
         }
         self.last_reset = Some(reset);
@@ -157,11 +158,7 @@ impl Pacer {
         let interval = left / u32::try_from(allowed - counted).unwrap_or(u32::MAX);
         s.next = at.checked_add(interval);
         s.in_flight += 1;
-        if at > instant {
-            Slot::At(at)
-        } else {
-            Slot::Go
-        }
+        if at > instant { Slot::At(at) } else { Slot::Go }
     }
 
     /// A reserved slot's response came back at `now`, saying `rate_limit`; `reset` is its

@@ -278,10 +278,10 @@ pub fn decide(policy: &RetryPolicy, outcome: &Outcome, attempts: u32, elapsed: D
     if !retryable {
         return Decision::GiveUp(GiveUp::NotRetryable);
     }
-    if let Some(wait) = server_wait {
-        if wait > policy.max_rate_limit_wait {
-            return Decision::GiveUp(GiveUp::RateLimitTooFar { wait });
-        }
+    if let Some(wait) = server_wait
+        && wait > policy.max_rate_limit_wait
+    {
+        return Decision::GiveUp(GiveUp::RateLimitTooFar { wait });
     }
     if attempts >= policy.max_attempts {
         return Decision::GiveUp(GiveUp::AttemptsExhausted);

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 use braze_segments_api::{Exec, ExecFuture};
 use http_body_util::Limited;
 use reqwest::header::{
-    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, RETRY_AFTER, TRANSFER_ENCODING, USER_AGENT,
+    AUTHORIZATION, CONTENT_LENGTH, HeaderName, HeaderValue, RETRY_AFTER, TRANSFER_ENCODING, USER_AGENT,
 };
 
-use crate::rate_limit::{retry_after, server_date, RateLimit};
+use crate::rate_limit::{RateLimit, retry_after, server_date};
 
 /// What the attempt under way saw of its response, for the retry loop (the generated client's
 /// errors do not all carry the status or headers).

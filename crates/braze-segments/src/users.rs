@@ -14,11 +14,11 @@ mod storage;
 mod stream;
 
 pub(crate) use archive::ArchiveReader;
-pub use archive::{read_archive_file, ArchiveFormat, ArchiveLimits, ArchiveTally};
+pub use archive::{ArchiveFormat, ArchiveLimits, ArchiveTally, read_archive_file};
 pub use archive_file::UsersArchive;
 pub use errors::{ArchiveError, DownloadError};
 pub use job::{UsersExport, UsersExportJob};
-pub use options::{DownloadOptions, DownloadProgress, DEFAULT_USERS_EXPORT_MAX_WAIT};
+pub use options::{DEFAULT_USERS_EXPORT_MAX_WAIT, DownloadOptions, DownloadProgress};
 pub use record::{EventSummary, UserAlias, UserRecord};
-pub use start::{UsersExportStart, START_ANSWER_GRACE};
+pub use start::{START_ANSWER_GRACE, UsersExportStart};
 pub use stream::UserStream;

@@ -92,11 +92,7 @@ impl Ledger {
         if self.pass > 1 && before == self.pass - 1 {
             self.carried += 1;
         }
-        if before == 0 {
-            Listed::Skipped
-        } else {
-            Listed::Known
-        }
+        if before == 0 { Listed::Skipped } else { Listed::Known }
     }
 
     /// Whether the current (or last) pass listed `id`.

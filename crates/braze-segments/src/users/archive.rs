@@ -7,8 +7,8 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use super::lines::{Line, LineReader};
 use super::UserRecord;
+use super::lines::{Line, LineReader};
 
 mod limits;
 mod zip_members;
@@ -268,10 +268,10 @@ pub fn read_archive_file(path: &Path, limits: ArchiveLimits) -> Result<ArchiveTa
     let file = File::open(path).map_err(ArchiveError::Io)?;
     let mut reader = ArchiveReader::open(file, limits)?;
     for item in reader.by_ref() {
-        if let Err(e) = item {
-            if e.is_fatal() {
-                return Err(e);
-            }
+        if let Err(e) = item
+            && e.is_fatal()
+        {
+            return Err(e);
         }
     }
     Ok(ArchiveTally {

@@ -9,12 +9,12 @@ use futures_util::StreamExt as _;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, LOCATION, RANGE};
 use reqwest::{Response, StatusCode};
 
+use crate::Client;
 use crate::rate_limit::server_date;
 use crate::users::archive_file::{Sink, UsersArchive};
 use crate::users::job::redacted;
-use crate::users::storage::{classify, link_expiry, Answer};
+use crate::users::storage::{Answer, classify, link_expiry};
 use crate::users::{DownloadError, DownloadOptions, DownloadProgress, UsersExportJob};
-use crate::Client;
 
 /// The most redirects followed from one request.
 const MAX_REDIRECTS: usize = 5;
@@ -96,7 +96,7 @@ impl Client {
                                 status: response.status().as_u16(),
                                 code,
                                 message,
-                            })
+                            });
                         }
                         // `fetch` answers these itself.
                         Answer::Ready | Answer::Redirect => {}
@@ -319,7 +319,7 @@ impl Client {
                             status: response.status().as_u16(),
                             code,
                             message,
-                        })
+                        });
                     }
                     Err(Fetch::Fatal(e)) => return Err(e),
                     Ok(_) | Err(Fetch::Transient(_) | Fetch::TimedOut(_)) => {

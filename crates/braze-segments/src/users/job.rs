@@ -5,8 +5,8 @@ use std::fmt;
 
 use braze_segments_api::types as api;
 
-use crate::users::ArchiveFormat;
 use crate::Error;
+use crate::users::ArchiveFormat;
 
 /// What to export of a segment's users: the request of
 /// [`Client::start_users_export`](crate::Client::start_users_export). Checked before any request is sent.

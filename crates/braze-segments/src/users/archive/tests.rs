@@ -2,8 +2,8 @@
 
 use std::io::{Cursor, Write};
 
-use flate2::write::GzEncoder;
 use flate2::Compression;
+use flate2::write::GzEncoder;
 use serde_json::json;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -155,11 +155,14 @@ fn a_line_that_is_not_a_user_is_reported_and_reading_goes_on() {
     assert_eq!((reader.users(), reader.bad_lines()), (3, 2));
     let errors = errors(items);
     match &errors[..] {
-        [a @ ArchiveError::BadLine {
-            member: Some(m),
-            line: 2,
-            ..
-        }, ArchiveError::BadLine { line: 3, .. }] => {
+        [
+            a @ ArchiveError::BadLine {
+                member: Some(m),
+                line: 2,
+                ..
+            },
+            ArchiveError::BadLine { line: 3, .. },
+        ] => {
             assert_eq!(m, "p/1.txt");
             assert!(!a.is_fatal());
             assert!(a.to_string().starts_with("line 2 of member \"p/1.txt\": "), "{a}");

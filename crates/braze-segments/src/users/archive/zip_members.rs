@@ -7,8 +7,8 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Take};
 
-use flate2::read::DeflateDecoder;
 use flate2::Crc;
+use flate2::read::DeflateDecoder;
 use zip::result::ZipError;
 use zip::{CompressionMethod, ZipArchive};
 

@@ -26,7 +26,9 @@ pub enum DownloadError {
         reason: &'static str,
     },
     /// The export was not ready within the wait.
-    #[error("the export was not ready after {waited:?} ({polls} polls); raise the wait, or try again later with the same link")]
+    #[error(
+        "the export was not ready after {waited:?} ({polls} polls); raise the wait, or try again later with the same link"
+    )]
     #[non_exhaustive]
     NotReady {
         /// How long the download waited.

@@ -6,7 +6,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::parts::put;
-use super::{UserRecord, EXACT_INTEGER};
+use super::{EXACT_INTEGER, UserRecord};
 
 impl UserRecord {
     /// Reads one field of the JSON object into its typed field, or into `extra`.

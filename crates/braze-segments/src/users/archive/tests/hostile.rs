@@ -30,10 +30,12 @@ fn a_member_that_fails_its_crc_is_corrupt_and_ends_the_reading() {
     assert_eq!(ids(&items), ["u0", "u7", "u2"]);
     let errors = errors(items);
     match &errors[..] {
-        [e @ ArchiveError::Corrupt {
-            member: Some(member),
-            reason,
-        }] => {
+        [
+            e @ ArchiveError::Corrupt {
+                member: Some(member),
+                reason,
+            },
+        ] => {
             assert_eq!((member.as_str(), reason.as_str()), ("p/0.txt", "CRC-32 mismatch"));
             assert!(e.to_string().contains("p/0.txt"), "{e}");
         }
