@@ -1,0 +1,2 @@
+//! Empty: see `[build-dependencies]` in Cargo.toml (feature alignment).
+fn main() {}
