@@ -176,6 +176,14 @@ pub enum Command {
         /// Listing order [default: asc, or the file's when resuming].
         #[arg(long, value_parser = sort_parser())]
         sort: Option<SortDirection>,
+        /// Add each segment's estimated size per day over the last DAYS days (1 to 100): one more
+        /// request per segment [default: none, or the file's when resuming].
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=100))]
+        series: Option<u32>,
+        /// The day the series end, ISO 8601 [default: when the export starts; a resumed export
+        /// keeps its file's].
+        #[arg(long, value_name = "DATE", value_parser = parse_ending_at, requires = "series")]
+        series_ending_at: Option<chrono::DateTime<chrono::FixedOffset>>,
         #[command(flatten)]
         connection: ConnectionArgs,
     },

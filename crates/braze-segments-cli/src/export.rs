@@ -19,6 +19,11 @@
 //!   no `--resume` or `--overwrite`; a reader that leaves (`| head`) ends the export quietly.
 //! - When the segment list changed during every listing pass, so that no pass could be proven
 //!   complete, the export says a segment may be missing and how to fetch it.
+//! - `--series DAYS` adds each segment's size per day to its record (one more request per
+//!   segment, counted in the progress and the summary); its end is fixed when the export
+//!   starts and kept in the sidecar, so a resumed run covers the same days. A record is whole
+//!   or absent: details and series together. Segments whose listing says analytics tracking is
+//!   off have no history at Braze: they are exported without a series and named apart.
 
 mod json_prefix;
 mod open;
@@ -30,7 +35,7 @@ mod sidecar;
 use std::path::Path;
 use std::time::Instant;
 
-use braze_segments::{Client, ExportOptions, SortDirection};
+use braze_segments::{Client, ExportOptions, SeriesRange, SortDirection};
 use futures::StreamExt as _;
 use serde::{Deserialize, Serialize};
 
@@ -41,15 +46,17 @@ use crate::term::{brief, note};
 use crate::Failure;
 pub use open::check;
 use open::{open, open_stdout, Opened};
-use records::{csv_fields, csv_row, jsonl_line};
+use records::{csv_rows, jsonl_line};
 
 /// The export file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
-    /// One JSON object per line: `{"summary": …, "details": …}`.
+    /// One JSON object per line: `{"summary": …, "details": …}` (and `"series": […]` with
+    /// `--series`).
     Jsonl,
-    /// One row per segment; tags and teams joined with `|`; formula-like cells prefixed with `'`.
+    /// One row per segment (with `--series`, one per segment per day); tags and teams joined
+    /// with `|`; formula-like cells prefixed with `'`.
     Csv,
 }
 
@@ -63,7 +70,18 @@ pub struct ExportArgs<'a> {
     pub resume: bool,
     pub overwrite: bool,
     pub sort: Option<SortDirection>,
+    pub series: Option<SeriesArgs>,
 }
+
+/// `--series DAYS [--series-ending-at DATE]`.
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesArgs {
+    pub days: u32,
+    pub ending_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// Untracked segments the summary names one by one.
+const UNTRACKED_NAMED: usize = 10;
 
 fn usage(message: String) -> Failure {
     Failure { code: 2, message }
@@ -91,6 +109,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         done,
         format,
         sort,
+        series,
     } = if to_stdout {
         open_stdout(&args)?
     } else {
@@ -104,10 +123,13 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
     let already = done.len() as u64;
     in_flight_over_reserve(client, args.concurrency);
 
-    let options = ExportOptions::default()
+    let mut options = ExportOptions::default()
         .sort(sort)
         .concurrency(args.concurrency)
         .skip(done);
+    if let Some(s) = series {
+        options = options.series(SeriesRange::last_days(s.days).ending_at(s.ending_at));
+    }
     let mut stream = client.export_segments(options);
     let started = Instant::now();
     let mut progress = progress::Progress::new();
@@ -125,7 +147,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
             },
             _ = tick.tick() => {
                 let (done, to_fetch) = progress_counts(written, &[failed.len(), undetermined.len(), gone.len()], stream.listed(), stream.skipped());
-                progress.update(done, to_fetch, started, client.budget_wait());
+                progress.update(done, to_fetch, requests(&stream), started, client.budget_wait());
                 continue;
             }
         };
@@ -133,7 +155,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
             Ok(record) => {
                 let bytes = match format {
                     ExportFormat::Jsonl => jsonl_line(&record),
-                    ExportFormat::Csv => csv_row(&csv_fields(&record)),
+                    ExportFormat::Csv => csv_rows(&record, series.is_some()),
                 };
                 if let Err(failure) = file.write(args.out, &bytes) {
                     progress.finish();
@@ -157,7 +179,7 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
             stream.listed(),
             stream.skipped(),
         );
-        progress.update(done, to_fetch, started, client.budget_wait());
+        progress.update(done, to_fetch, requests(&stream), started, client.budget_wait());
     }
     progress.finish();
 
@@ -174,10 +196,28 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         format!("{gone_count}, {} undetermined (maybe archived)", undetermined.len())
     };
     note!(
-        "export: {written} written, {already} skipped (already in {out_name}){gone_count}, {} failed in {:.1}s ({rate:.0} segments/s)",
+        "export: {written} written, {already} skipped (already in {out_name}){gone_count}, {} failed in {:.1}s ({rate:.0} segments/s); {}",
         failed.len(),
-        elapsed.as_secs_f64()
+        elapsed.as_secs_f64(),
+        spent(&stream)
     );
+    let untracked = stream.untracked();
+    if !untracked.is_empty() {
+        note!(
+            "  {} segment(s) have analytics tracking off, so Braze keeps no size history of them: exported without a series",
+            untracked.len()
+        );
+        // Named up to a few; every one's record says `analytics_tracking_enabled: false`.
+        for id in untracked.iter().take(UNTRACKED_NAMED) {
+            note!("  no series (analytics tracking off): {}", brief(id));
+        }
+        if untracked.len() > UNTRACKED_NAMED {
+            note!(
+                "  … and {} more (their records say analytics_tracking_enabled false)",
+                untracked.len() - UNTRACKED_NAMED
+            );
+        }
+    }
     for id in &gone {
         note!("  gone (archived during the export): {}", brief(id));
     }
@@ -229,6 +269,23 @@ pub async fn run(client: &Client, workspace: &Workspace, args: ExportArgs<'_>) -
         });
     }
     Ok(())
+}
+
+/// Requests this export started: listing pages are left out (about one per 100 segments).
+fn requests(stream: &braze_segments::ExportStream) -> u64 {
+    stream.details_calls() + stream.series_calls()
+}
+
+/// The summary's account of the requests spent.
+fn spent(stream: &braze_segments::ExportStream) -> String {
+    match stream.series_calls() {
+        0 => format!("{} details requests", stream.details_calls()),
+        series => format!(
+            "{} requests ({} details, {series} series)",
+            requests(stream),
+            stream.details_calls()
+        ),
+    }
 }
 
 /// What the progress shows: the records settled (written, or failed, undetermined or gone:

@@ -79,7 +79,7 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
     } = &command
     {
         // Before the stand-in of --demo starts, or anything is sent.
-        export::check(&export_args(out, None, 1, *resume, *overwrite, None))?;
+        export::check(&export_args(out, None, 1, *resume, *overwrite, None, None))?;
     }
     if let Command::Users { args, .. } = &command {
         users::check(args)?;
@@ -107,9 +107,15 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
             resume,
             overwrite,
             sort,
+            series,
+            series_ending_at,
             ..
         } => {
-            let args = export_args(&out, format, concurrency, resume, overwrite, sort);
+            let series = series.map(|days| export::SeriesArgs {
+                days,
+                ending_at: series_ending_at,
+            });
+            let args = export_args(&out, format, concurrency, resume, overwrite, sort, series);
             export::run(&client, &workspace, args).await
         }
         Command::Users { args, .. } => users::run(&client, &args).await,
@@ -145,6 +151,7 @@ fn export_args(
     resume: bool,
     overwrite: bool,
     sort: Option<braze_segments::SortDirection>,
+    series: Option<export::SeriesArgs>,
 ) -> export::ExportArgs<'_> {
     export::ExportArgs {
         out,
@@ -153,5 +160,6 @@ fn export_args(
         resume,
         overwrite,
         sort,
+        series,
     }
 }

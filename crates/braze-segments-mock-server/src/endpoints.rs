@@ -98,11 +98,19 @@ fn timestamp(at: DateTime<Utc>) -> String {
 
 /// `GET /segments/data_series`: one point a day for at most `length` days ending on
 /// `ending_at`'s day, none before the day the segment was created (so a younger segment gets
-/// fewer), oldest first unless `shuffle` gives the seed of another order.
+/// fewer), oldest first unless `shuffle` gives the seed of another order. A segment with
+/// analytics tracking off has no history: 400, as peers report Braze's call failing for them
+/// (the exact answer is not documented).
 pub(crate) fn data_series(dataset: &Dataset, query: &Query, shuffle: Option<u64>) -> Reply {
     let Some(segment) = query.get("segment_id").and_then(|id| dataset.read().get(id)) else {
         return unknown_segment();
     };
+    if !segment.analytics_tracking_enabled {
+        return reply::error(
+            StatusCode::BAD_REQUEST,
+            "analytics tracking is not enabled for this segment: it has no data series",
+        );
+    }
     let length = match query.get("length").map(|l| l.parse::<u8>()) {
         Some(Ok(n)) if (1..=100).contains(&n) => n,
         _ => return reply::error(StatusCode::BAD_REQUEST, "length must be an integer from 1 to 100"),

@@ -1,228 +1,29 @@
 //! Exporting every segment with its details, each exactly once, while the list may change.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
-use serde::{Deserialize, Serialize};
 
-use crate::{Client, Error, SegmentDetails, SegmentList, SegmentSummary, SortDirection};
+use crate::{Client, DataPoint, Error, SegmentDetails, SegmentList, SegmentSummary, SortDirection};
 
 mod ledger;
+mod options;
+mod record;
 
 use ledger::{Ledger, Listed};
+pub use options::ExportOptions;
+pub use record::{ExportError, SegmentRecord};
 
 /// Listing passes an export makes at most: the first, and re-listings until one proves the
 /// pass before it complete (see [`Client::export_segments`]).
 const MAX_LIST_PASSES: u32 = 5;
 
-/// One exported segment: as listed, and its details.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SegmentRecord {
-    /// The segment as `/segments/list` gave it.
-    pub summary: SegmentSummary,
-    /// Its details from `/segments/details`.
-    pub details: SegmentDetails,
-}
-
-impl SegmentRecord {
-    /// A record of `summary` and its `details`: for users' own tests of what consumes an
-    /// export (the struct is `#[non_exhaustive]`).
-    ///
-    /// ```
-    /// use braze_segments::{SegmentDetails, SegmentRecord, SegmentSummary};
-    ///
-    /// let record = SegmentRecord::new(SegmentSummary::new("seg-1"), SegmentDetails::success().with_name("VIPs"));
-    /// assert_eq!(record.summary.id, "seg-1");
-    /// ```
-    pub fn new(summary: SegmentSummary, details: SegmentDetails) -> Self {
-        SegmentRecord { summary, details }
-    }
-}
-
-/// Why one item of an export failed, or that a listed segment is gone.
-///
-/// A segment archived while the export ran (listed, but unknown to Braze by the time its
-/// details were asked for, and no longer listed when the export re-lists at the end) is
-/// yielded as an `ExportError` for which [`is_gone`](Self::is_gone) is true: not a failure,
-/// there is simply nothing left to export. One Braze answered as unknown when no listing could
-/// follow that answer is [`is_undetermined`](Self::is_undetermined): it may be gone or failed.
-/// Every other `ExportError` is a failure.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct ExportError {
-    /// The segment whose details failed (after their retries); `None` when listing itself
-    /// failed, which ends the export.
-    pub segment: Option<SegmentSummary>,
-    /// The error (for a gone segment: Braze's answer to its details call).
-    pub error: Error,
-    /// Whether the segment is gone rather than failed.
-    gone: bool,
-    /// Whether it could not be told gone or failed.
-    undetermined: bool,
-}
-
-impl ExportError {
-    /// True when the segment was archived while the export ran: Braze answered its details
-    /// call as unknown ([`Error::is_unknown_segment`]) and a listing that started after that answer
-    /// no longer listed it. Such a segment is not a failure of the export.
-    pub fn is_gone(&self) -> bool {
-        self.gone
-    }
-
-    /// True when Braze answered the segment's details call as unknown ([`Error::is_unknown_segment`])
-    /// but no listing started after that answer, so the export cannot tell whether it was
-    /// archived (gone) or failed: the answer came during the last of the five listing passes
-    /// (the list kept changing), or listing failed before another pass. Neither
-    /// [`is_gone`](Self::is_gone) nor a proven failure; listing again (a later export) tells.
-    pub fn is_undetermined(&self) -> bool {
-        self.undetermined
-    }
-
-    fn new(segment: Option<SegmentSummary>, error: Error) -> Self {
-        Self {
-            segment,
-            error,
-            gone: false,
-            undetermined: false,
-        }
-    }
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.segment {
-            Some(s) if self.gone => write!(
-                f,
-                "segment {} is gone (archived during the export): {}",
-                s.id, self.error
-            ),
-            Some(s) if self.undetermined => write!(
-                f,
-                "segment {} may be gone (Braze answered it as unknown and no later listing could tell): {}",
-                s.id, self.error
-            ),
-            Some(s) => write!(f, "segment {}: {}", s.id, self.error),
-            None => write!(f, "listing segments: {}", self.error),
-        }
-    }
-}
-
-impl std::error::Error for ExportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-/// How [`Client::export_segments`] runs: set with its builder-style setters, starting from
-/// [`ExportOptions::default`].
-///
-/// ```
-/// use braze_segments::{ExportOptions, SortDirection};
-/// let options = ExportOptions::default()
-///     .sort(SortDirection::Desc)
-///     .concurrency(16)
-///     .skip(["already-exported".to_owned()])
-///     // Only the segments these say, of those the listing finds: by id, and by their summary.
-///     .only(["6d68ea15-26c4-4109-835a-65b81773a5e2".to_owned(), "another-id".to_owned()])
-///     .filter(|segment| segment.name.as_deref().is_some_and(|n| n.starts_with("Lapsed")));
-/// # let _ = options;
-/// ```
-#[derive(Clone)]
-#[non_exhaustive]
-#[must_use]
-pub struct ExportOptions {
-    /// The order segments are listed in.
-    sort: SortDirection,
-    /// Details requests in flight at once (at least 1; default 8).
-    concurrency: usize,
-    /// Segment ids to leave out (already exported, when resuming).
-    skip: HashSet<String>,
-    /// When set, only these ids are exported.
-    only: Option<HashSet<String>>,
-    /// When set, only the listed segments it accepts are exported.
-    filter: Option<Filter>,
-}
-
-/// A predicate over a listed segment's summary. Asserted unwind-safe: a panic in it ends the
-/// export's stream, whose state is not used again, so the options stay `UnwindSafe` whatever
-/// the closure captures.
-type Filter = Arc<AssertUnwindSafe<Box<dyn Fn(&SegmentSummary) -> bool + Send + Sync>>>;
-
-impl std::fmt::Debug for ExportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExportOptions")
-            .field("sort", &self.sort)
-            .field("concurrency", &self.concurrency)
-            .field("skip", &self.skip.len())
-            .field("only", &self.only.as_ref().map(HashSet::len))
-            .field("filter", &self.filter.as_ref().map(|_| "a predicate"))
-            .finish()
-    }
-}
-
-impl Default for ExportOptions {
-    fn default() -> Self {
-        Self {
-            sort: SortDirection::Asc,
-            concurrency: 8,
-            skip: HashSet::new(),
-            only: None,
-            filter: None,
-        }
-    }
-}
-
-impl ExportOptions {
-    /// The order segments are listed in (default [`SortDirection::Asc`]).
-    pub fn sort(mut self, sort: SortDirection) -> Self {
-        self.sort = sort;
-        self
-    }
-
-    /// Details requests in flight at once (default 8; 0 counts as 1).
-    pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = concurrency;
-        self
-    }
-
-    /// Segment ids to leave out (those already exported, when resuming); replaces any set
-    /// before.
-    pub fn skip(mut self, ids: impl IntoIterator<Item = String>) -> Self {
-        self.skip = ids.into_iter().collect();
-        self
-    }
-
-    /// Exports only these segments (replaces any set before). The export still lists every
-    /// segment, with every guarantee of a full export (none twice, none that existed throughout
-    /// missed, archived ones told apart); ids that no listing found are named by
-    /// [`ExportStream::not_listed`] at the end.
-    pub fn only(mut self, ids: impl IntoIterator<Item = String>) -> Self {
-        self.only = Some(ids.into_iter().collect());
-        self
-    }
-
-    /// Exports only the listed segments `accept` says yes to, judged on their summary (name,
-    /// tags, `analytics_tracking_enabled`, …); replaces any filter before. With
-    /// [`only`](Self::only), a segment must pass both.
-    pub fn filter(mut self, accept: impl Fn(&SegmentSummary) -> bool + Send + Sync + 'static) -> Self {
-        self.filter = Some(Arc::new(AssertUnwindSafe(Box::new(accept))));
-        self
-    }
-
-    /// Whether `segment` is one to export (ignoring [`skip`](Self::skip)).
-    fn selects(&self, segment: &SegmentSummary) -> bool {
-        self.only.as_ref().is_none_or(|ids| ids.contains(&segment.id))
-            && self.filter.as_ref().is_none_or(|accept| (accept.0)(segment))
-    }
-}
-
-type Details = Pin<Box<dyn Future<Output = (SegmentSummary, Result<SegmentDetails, Error>)> + Send>>;
+/// What one segment's requests came to: its details, and its series when asked for.
+type Fetched = Result<(SegmentDetails, Option<Vec<DataPoint>>), Error>;
+type Details = Pin<Box<dyn Future<Output = (SegmentSummary, Fetched)> + Send>>;
 type List = Box<SegmentList>;
 
 /// Where the listing stands.
@@ -266,6 +67,11 @@ pub struct ExportStream {
     undetermined: u64,
     /// The listed segments without a usable id, from the pass that listed most of them.
     without_id: Vec<SegmentSummary>,
+    /// Records yielded without a series because their listing says tracking is off.
+    untracked: Vec<String>,
+    /// Requests started: details, and series.
+    details_calls: u64,
+    series_calls: u64,
 }
 
 impl ExportStream {
@@ -341,6 +147,24 @@ impl ExportStream {
         }
     }
 
+    /// The ids of the segments yielded without a series although [`ExportOptions::series`] asked
+    /// for one, because their listing says analytics tracking is off: Braze keeps no size
+    /// history for them. In the order yielded.
+    pub fn untracked(&self) -> &[String] {
+        &self.untracked
+    }
+
+    /// `/segments/details` calls started so far (one per segment fetched; its retries are
+    /// within it).
+    pub fn details_calls(&self) -> u64 {
+        self.details_calls
+    }
+
+    /// `/segments/data_series` calls started so far ([`ExportOptions::series`]).
+    pub fn series_calls(&self) -> u64 {
+        self.series_calls
+    }
+
     /// Listing passes started so far (the first one included; at most five).
     pub fn passes(&self) -> u32 {
         self.ledger.pass()
@@ -370,9 +194,24 @@ impl ExportStream {
                     return;
                 }
                 let client = self.client.clone();
+                let series = self
+                    .select
+                    .series
+                    .filter(|_| summary.analytics_tracking_enabled != Some(false));
+                self.details_calls += 1;
+                self.series_calls += u64::from(series.is_some());
                 self.in_flight.push(Box::pin(async move {
-                    let details = client.segment_details(&summary.id).await;
-                    (summary, details)
+                    let fetched = match client.segment_details(&summary.id).await {
+                        Ok(details) => match series {
+                            Some(range) => client
+                                .segment_data_series(&summary.id, range)
+                                .await
+                                .map(|points| (details, Some(points))),
+                            None => Ok((details, None)),
+                        },
+                        Err(e) => Err(e),
+                    };
+                    (summary, fetched)
                 }));
             }
         }
@@ -474,8 +313,15 @@ impl Stream for ExportStream {
                 }
             }
             match this.in_flight.poll_next_unpin(cx) {
-                Poll::Ready(Some((summary, Ok(details)))) => {
-                    return Poll::Ready(Some(Ok(SegmentRecord { summary, details })));
+                Poll::Ready(Some((summary, Ok((details, series))))) => {
+                    if series.is_none() && this.select.series.is_some() {
+                        this.untracked.push(summary.id.clone());
+                    }
+                    return Poll::Ready(Some(Ok(SegmentRecord {
+                        summary,
+                        details,
+                        series,
+                    })));
                 }
                 Poll::Ready(Some((summary, Err(error)))) => {
                     let unknown = error.is_unknown_segment();
@@ -540,8 +386,14 @@ impl Client {
     pub fn export_segments(&self, mut options: ExportOptions) -> ExportStream {
         let client = self.bulk();
         let skip = std::mem::take(&mut options.skip);
+        // A range Braze would refuse: said once, before any request.
+        let refused = options.series.map(|range| range.length()).and_then(Result::err);
+        let listing = match refused {
+            Some(_) => Listing::Finished,
+            None => Listing::Running(Box::new(client.segments_sorted(options.sort))),
+        };
         ExportStream {
-            listing: Listing::Running(Box::new(client.segments_sorted(options.sort))),
+            listing,
             client,
             sort: options.sort,
             concurrency: options.concurrency.max(1),
@@ -550,7 +402,7 @@ impl Client {
             unselected: 0,
             in_flight: FuturesUnordered::new(),
             held: Vec::new(),
-            ready: VecDeque::new(),
+            ready: refused.map(|e| ExportError::new(None, e)).into_iter().collect(),
             verified: false,
             listed: 0,
             skipped: 0,
@@ -558,6 +410,9 @@ impl Client {
             gone: 0,
             undetermined: 0,
             without_id: Vec::new(),
+            untracked: Vec::new(),
+            details_calls: 0,
+            series_calls: 0,
         }
     }
 }

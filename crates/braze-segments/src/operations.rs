@@ -110,20 +110,9 @@ impl Client {
         segment_id: &str,
         range: SeriesRange,
     ) -> Result<Response<Vec<DataPoint>>, Error> {
-        let SeriesRange {
-            days: length_days,
-            ending_at,
-        } = range;
+        let ending_at = range.ending_at;
         let segment_id = check_segment_id(segment_id)?;
-        let days = Client::DATA_SERIES_LENGTH_DAYS;
-        let length = Some(length_days)
-            .filter(|n| days.contains(n))
-            .and_then(|n| u8::try_from(n).ok())
-            .and_then(std::num::NonZeroU8::new)
-            .ok_or_else(|| {
-                let (min, max) = (days.start(), days.end());
-                Error::invalid("length_days", format!("{length_days} is outside {min}..={max}"))
-            })?;
+        let length = range.length()?;
         let ending_at = ending_at.map(rfc3339).transpose()?;
         let response = self
             .run("get_segment_data_series", Some(segment_id), |api| {

@@ -8,6 +8,7 @@ mod budget;
 mod clock_skew;
 mod export;
 mod export_listing_bounds;
+mod export_series;
 mod export_shifts;
 mod faults;
 mod fuzz_decoding;

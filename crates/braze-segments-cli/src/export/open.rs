@@ -7,10 +7,11 @@ use std::io::Write as _;
 use std::path::Path;
 
 use braze_segments::SortDirection;
+use chrono::Timelike as _;
 
 use super::records::csv_header;
 use super::scan;
-use super::sidecar::{Found, Sidecar, Workspace};
+use super::sidecar::{Found, Series, Sidecar, Workspace};
 use super::{usage, ExportArgs, ExportFormat};
 use crate::out_file::target::{self, io_failure, Existing};
 use crate::out_file::{is_stdout, notes, stdout_is_usable};
@@ -64,6 +65,22 @@ pub(super) struct Opened {
     pub done: HashSet<String>,
     pub format: ExportFormat,
     pub sort: SortDirection,
+    /// `--series`, its end fixed (the file's when resuming).
+    pub series: Option<Series>,
+}
+
+/// `--series` of a new export: its end fixed now unless `--series-ending-at` set it, so that
+/// every record, and those of a resumed run, cover the same days.
+fn fixed_series(args: &ExportArgs<'_>) -> Option<Series> {
+    args.series.map(|s| Series {
+        days: s.days,
+        ending_at: s.ending_at.unwrap_or_else(|| {
+            let now = chrono::Utc::now();
+            now.with_timezone(&chrono::FixedOffset::east_opt(0).expect("UTC"))
+                .with_nanosecond(0)
+                .unwrap_or_else(|| now.into())
+        }),
+    })
 }
 
 /// Writes one whole record at once, so a crash leaves at most one torn record.
@@ -96,15 +113,17 @@ pub fn check(args: &ExportArgs<'_>) -> Result<(), Failure> {
 pub(super) fn open_stdout(args: &ExportArgs<'_>) -> Result<Opened, Failure> {
     check(args)?;
     let format = args.format.unwrap_or(ExportFormat::Jsonl);
+    let series = fixed_series(args);
     let mut file = Sink::stdout(format);
     if format == ExportFormat::Csv {
-        file.write(args.out, &csv_header())?;
+        file.write(args.out, &csv_header(series.is_some()))?;
     }
     Ok(Opened {
         file,
         done: HashSet::new(),
         format,
         sort: args.sort.unwrap_or(SortDirection::Asc),
+        series,
     })
 }
 
@@ -153,19 +172,21 @@ pub(super) fn open(workspace: &Workspace, args: &ExportArgs<'_>) -> Result<Opene
     }
     let format = args.format.unwrap_or(ExportFormat::Jsonl);
     let sort = args.sort.unwrap_or(SortDirection::Asc);
+    let series = fixed_series(args);
     // Replaced (`--overwrite`), or empty already.
     file.set_len(0).map_err(|e| io_failure(args.out, "empty", e))?;
-    Sidecar::new(workspace, format, sort)
+    Sidecar::new(workspace, format, sort, series)
         .write(&sidecar_path)
         .map_err(|e| io_failure(&sidecar_path, "write", e))?;
     if format == ExportFormat::Csv {
-        write_record(&mut file, &csv_header()).map_err(|e| io_failure(args.out, "write", e))?;
+        write_record(&mut file, &csv_header(series.is_some())).map_err(|e| io_failure(args.out, "write", e))?;
     }
     Ok(Opened {
         file: Sink::File(file),
         done: HashSet::new(),
         format,
         sort,
+        series,
     })
 }
 
@@ -202,12 +223,12 @@ fn resume(
                 name(&s)
             )
         });
-        format.or(sort)
+        format.or(sort).or_else(|| series_differs(args, sidecar.series))
     });
     if let Some(why) = differs {
         return Err(usage(format!("cannot resume {out}: {why}; the file is left as it was")));
     }
-    let scanned = scan::scan(&file, sidecar.format).map_err(|why| {
+    let scanned = scan::scan(&file, sidecar.format, sidecar.series.is_some()).map_err(|why| {
         usage(format!(
             "{out} is not an export this command can resume ({why}); the file is left as it was: \
              choose another --out, or --overwrite to replace it"
@@ -219,12 +240,36 @@ fn resume(
             .map_err(|e| io_failure(args.out, "truncate", e))?;
     }
     if scanned.keep == 0 && sidecar.format == ExportFormat::Csv {
-        write_record(&mut file, &csv_header()).map_err(|e| io_failure(args.out, "write", e))?;
+        write_record(&mut file, &csv_header(sidecar.series.is_some())).map_err(|e| io_failure(args.out, "write", e))?;
     }
     Ok(Opened {
         file: Sink::File(file),
         done: scanned.ids,
         format: sidecar.format,
         sort: sidecar.sort,
+        series: sidecar.series,
+    })
+}
+
+/// Why this run's `--series` cannot continue a file exported with `file`'s, if it cannot:
+/// every record of one file covers the same days.
+fn series_differs(args: &ExportArgs<'_>, file: Option<Series>) -> Option<String> {
+    let asked = args.series?;
+    let Some(file) = file else {
+        return Some("the file was exported without --series (leave out --series to continue it as it is)".into());
+    };
+    let end_differs = asked.ending_at.is_some_and(|at| at != file.ending_at);
+    (asked.days != file.days || end_differs).then(|| {
+        format!(
+            "the series differs: the file has {} days ending at {}, this run asks for {} days{} \
+             (leave out --series and --series-ending-at to continue it as it is)",
+            file.days,
+            file.ending_at.to_rfc3339(),
+            asked.days,
+            asked
+                .ending_at
+                .map(|at| format!(" ending at {}", at.to_rfc3339()))
+                .unwrap_or_default()
+        )
     })
 }

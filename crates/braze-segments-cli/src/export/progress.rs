@@ -42,7 +42,8 @@ impl Progress {
         }
     }
 
-    pub fn update(&mut self, done: u64, listed: u64, started: Instant, waiting: Option<BudgetWait>) {
+    /// `requests`: those started so far (retries within them).
+    pub fn update(&mut self, done: u64, listed: u64, requests: u64, started: Instant, waiting: Option<BudgetWait>) {
         let waiting = waiting.map(|w| {
             format!(
                 "waiting for Braze's budget until {} ({})",
@@ -54,15 +55,17 @@ impl Progress {
             Some(bar) => {
                 bar.set_length(listed.max(done));
                 bar.set_position(done);
-                bar.set_message(waiting.unwrap_or_default());
+                bar.set_message(waiting.unwrap_or_else(|| format!("{requests} requests")));
             }
             None => {
                 if line_due(waiting.as_deref(), self.last_wait.as_deref(), self.last_line.elapsed()) {
                     self.last_line = Instant::now();
                     let rate = per_second(done, started.elapsed());
                     match &waiting {
-                        Some(wait) => note!("progress: {done} of {listed} listed so far; {wait}"),
-                        None => note!("progress: {done} of {listed} listed so far ({rate:.0} segments/s)"),
+                        Some(wait) => note!("progress: {done} of {listed} listed so far, {requests} requests; {wait}"),
+                        None => note!(
+                            "progress: {done} of {listed} listed so far, {requests} requests ({rate:.0} segments/s)"
+                        ),
                     }
                 }
                 self.last_wait = waiting;

@@ -2,6 +2,12 @@
 //!
 //! JSONL keeps every value verbatim. CSV neutralises cells a spreadsheet would run as a
 //! formula ([`crate::csv_cell`]), reversibly (resume reads the ids back).
+//!
+//! With `--series`, CSV is long: one row per segment per day, the segment's columns repeated,
+//! then [`SERIES_COLUMNS`]: `points` (how many rows the segment has: resume tells a whole
+//! segment from a torn one by it), and each day's `time` (Braze's text) and `size`. A segment
+//! without points (analytics tracking off, or an empty history) has one row, its `time` and
+//! `size` empty, and `points` empty when it is untracked, `0` when Braze sent no point.
 
 use braze_segments::{SegmentRecord, Timestamp};
 
@@ -19,6 +25,9 @@ pub const CSV_HEADER: [&str; 9] = [
     "updated_at",
     "analytics_tracking_enabled",
 ];
+
+/// The columns after [`CSV_HEADER`]'s in an export with `--series`.
+pub const SERIES_COLUMNS: [&str; 3] = ["points", "time", "size"];
 
 /// How every JSONL line of ours starts (the summary, its id first).
 pub const JSONL_START: &[u8] = br#"{"summary":{"id":""#;
@@ -52,19 +61,43 @@ pub fn csv_fields(record: &SegmentRecord) -> [String; 9] {
 }
 
 /// One CSV row, every cell neutralised, ending in `\n`.
-pub fn csv_row(fields: &[String; 9]) -> Vec<u8> {
+fn csv_row<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     writer
-        .write_record(fields.iter().map(|f| neutralised(f).into_owned()))
+        .write_record(fields.into_iter().map(|f| neutralised(f).into_owned()))
         .expect("writing to memory");
     writer.into_inner().expect("writing to memory")
 }
 
-/// The header row.
-pub fn csv_header() -> Vec<u8> {
-    csv_row(&CSV_HEADER.map(str::to_owned))
+/// A record's CSV rows: one, or with `series` one per point (at least one).
+pub fn csv_rows(record: &SegmentRecord, series: bool) -> Vec<u8> {
+    let fields = csv_fields(record);
+    if !series {
+        return csv_row(fields.iter().map(String::as_str));
+    }
+    let points = record.series.as_deref().unwrap_or_default();
+    let count = record.series.as_ref().map(|p| p.len().to_string()).unwrap_or_default();
+    if points.is_empty() {
+        return csv_row(fields.iter().map(String::as_str).chain([count.as_str(), "", ""]));
+    }
+    let mut rows = Vec::new();
+    for point in points {
+        let size = point.size.to_string();
+        rows.extend(csv_row(fields.iter().map(String::as_str).chain([
+            count.as_str(),
+            point.time.raw(),
+            size.as_str(),
+        ])));
+    }
+    rows
+}
+
+/// The header row (with `series`, [`SERIES_COLUMNS`] too).
+pub fn csv_header(series: bool) -> Vec<u8> {
+    let extra: &[&str] = if series { &SERIES_COLUMNS } else { &[] };
+    csv_row(CSV_HEADER.iter().chain(extra).copied())
 }
 
 #[cfg(test)]
@@ -86,5 +119,26 @@ mod tests {
         assert_eq!(fields[7], "last tuesday");
         let fields = csv_fields(&record(serde_json::json!({"message": "success"})));
         assert_eq!((fields[6].as_str(), fields[7].as_str()), ("", ""));
+    }
+
+    #[test]
+    fn a_series_export_has_a_row_per_point_or_one_without_points() {
+        let mut with_points = record(serde_json::json!({"message": "success", "name": "=VIPs"}));
+        with_points.series = Some(vec![
+            braze_segments::DataPoint::new("2024-07-24", 10),
+            braze_segments::DataPoint::new("2024-07-25", -2),
+        ]);
+        let rows = String::from_utf8(csv_rows(&with_points, true)).unwrap();
+        assert_eq!(
+            rows,
+            "s1,'=VIPs,,,,,,,,2,2024-07-24,10\ns1,'=VIPs,,,,,,,,2,2024-07-25,'-2\n"
+        );
+        let mut empty = with_points.clone();
+        empty.series = Some(Vec::new());
+        assert_eq!(csv_rows(&empty, true), b"s1,'=VIPs,,,,,,,,0,,\n");
+        empty.series = None;
+        assert_eq!(csv_rows(&empty, true), b"s1,'=VIPs,,,,,,,,,,\n");
+        assert_eq!(csv_rows(&empty, false), b"s1,'=VIPs,,,,,,,\n");
+        assert!(csv_header(true).ends_with(b",analytics_tracking_enabled,points,time,size\n"));
     }
 }

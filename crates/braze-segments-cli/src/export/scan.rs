@@ -12,9 +12,10 @@ use std::io::{BufRead, BufReader, Read};
 use braze_segments::SegmentRecord;
 
 use super::json_prefix::{object_prefix, Prefix};
-use super::records::{csv_header, CSV_HEADER, JSONL_START};
+use super::records::JSONL_START;
 use super::ExportFormat;
-use crate::csv_cell::restored;
+
+mod csv;
 
 /// What an export file holds.
 #[derive(Debug, Default)]
@@ -26,11 +27,12 @@ pub struct Scanned {
 }
 
 /// Reads an export from its start. The error says why the bytes are not an export of ours.
-pub fn scan(file: impl Read, format: ExportFormat) -> Result<Scanned, String> {
+/// `series`: the export has `--series` (CSV: the long layout, see [`super::records`]).
+pub fn scan(file: impl Read, format: ExportFormat, series: bool) -> Result<Scanned, String> {
     let reader = BufReader::new(file);
     match format {
         ExportFormat::Jsonl => scan_jsonl(reader),
-        ExportFormat::Csv => scan_csv(reader),
+        ExportFormat::Csv => csv::scan_csv(reader, series),
     }
 }
 
@@ -103,196 +105,91 @@ fn is_torn_jsonl_record(tail: &[u8]) -> bool {
     }
 }
 
-fn scan_csv(mut reader: impl BufRead) -> Result<Scanned, String> {
-    let header = csv_header();
-    let mut start = Vec::with_capacity(header.len());
-    (&mut reader)
-        .take(header.len() as u64)
-        .read_to_end(&mut start)
-        .map_err(io)?;
-    if !header.starts_with(&start) {
-        return Err("its first line is not this command's CSV header".into());
-    }
-    if start.len() < header.len() {
-        return Ok(Scanned::default()); // empty, or a torn header: nothing of value yet
-    }
-    let mut rows = CsvRows::new(header.len() as u64);
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        let n = reader.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        for &b in &buf[..n] {
-            rows.push(b)?;
-        }
-    }
-    rows.finish()
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Cell {
-    Start,
-    Bare,
-    Quoted,
-    /// A quote inside a quoted cell: doubled, or the end of the cell.
-    QuoteInQuoted,
-}
-
-/// Our CSV rows, byte by byte, exactly as the `csv` crate writes them (`,` `"` `\n`, a cell
-/// holding a quote, a comma, a CR or LF quoted, quotes doubled).
-struct CsvRows {
-    scanned: Scanned,
-    offset: u64,
-    row: Vec<u8>,
-    cells: usize,
-    cell: Vec<u8>,
-    id: Option<Vec<u8>>,
-    state: Cell,
-}
-
-impl CsvRows {
-    fn new(offset: u64) -> Self {
-        Self {
-            scanned: Scanned {
-                ids: HashSet::new(),
-                keep: offset,
-            },
-            offset,
-            row: Vec::new(),
-            cells: 0,
-            cell: Vec::new(),
-            id: None,
-            state: Cell::Start,
-        }
-    }
-
-    fn not_ours(&self, why: &str) -> String {
-        format!("row {} {why}", self.scanned.ids.len() + 1)
-    }
-
-    fn push(&mut self, b: u8) -> Result<(), String> {
-        self.offset += 1;
-        self.row.push(b);
-        let end = match (self.state, b) {
-            (Cell::Start, b'"') => {
-                self.state = Cell::Quoted;
-                None
-            }
-            (Cell::Start | Cell::Bare | Cell::QuoteInQuoted, b',') => Some(false),
-            (Cell::Start | Cell::Bare | Cell::QuoteInQuoted, b'\n') => Some(true),
-            (Cell::Start | Cell::Bare, b'"' | b'\r') => return Err(self.not_ours("has an unquoted quote or CR")),
-            (Cell::Start | Cell::Bare, _) => {
-                self.state = Cell::Bare;
-                self.cell.push(b);
-                None
-            }
-            (Cell::Quoted, b'"') => {
-                self.state = Cell::QuoteInQuoted;
-                None
-            }
-            (Cell::Quoted, _) => {
-                self.cell.push(b);
-                None
-            }
-            (Cell::QuoteInQuoted, b'"') => {
-                self.state = Cell::Quoted;
-                self.cell.push(b'"');
-                None
-            }
-            (Cell::QuoteInQuoted, _) => return Err(self.not_ours("has text after a closing quote")),
-        };
-        if let Some(row_ends) = end {
-            self.end_cell(row_ends)?;
-        }
-        Ok(())
-    }
-
-    fn end_cell(&mut self, row_ends: bool) -> Result<(), String> {
-        self.cells += 1;
-        if self.cells == 1 {
-            self.id = Some(std::mem::take(&mut self.cell));
-        }
-        if !row_ends {
-            if self.cells >= CSV_HEADER.len() {
-                return Err(self.not_ours(&format!("has more than {} cells", CSV_HEADER.len())));
-            }
-        } else {
-            if self.cells != CSV_HEADER.len() {
-                return Err(self.not_ours(&format!("has {} cells, not {}", self.cells, CSV_HEADER.len())));
-            }
-            if !matches!(&self.cell[..], b"" | b"true" | b"false") {
-                return Err(self.not_ours("has a last cell that is not true, false or empty"));
-            }
-            let id = self.id.take().unwrap_or_default();
-            let id = String::from_utf8(id)
-                .ok()
-                .filter(|_| std::str::from_utf8(&self.row).is_ok())
-                .ok_or_else(|| self.not_ours("is not UTF-8"))?;
-            let id = restored(&id);
-            if id.is_empty() {
-                return Err(self.not_ours("has no id"));
-            }
-            if let Some(twice) = twice(&mut self.scanned.ids, id.to_owned()) {
-                return Err(self.not_ours(&twice));
-            }
-            self.scanned.keep = self.offset;
-            self.row.clear();
-            self.cells = 0;
-        }
-        self.cell.clear();
-        self.state = Cell::Start;
-        Ok(())
-    }
-
-    /// At the end of the file: what is left after the last whole row must be a torn row.
-    fn finish(self) -> Result<Scanned, String> {
-        if !self.row.is_empty() {
-            let torn_tracking = self.cells + 1 == CSV_HEADER.len()
-                && !(b"true".starts_with(&self.cell) || b"false".starts_with(&self.cell));
-            if torn_tracking || !utf8_but_a_cut_at_the_end(&self.row) {
-                return Err(self.not_ours("(the last, with no newline) is not the start of one of its rows"));
-            }
-        }
-        Ok(self.scanned)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::records::csv_header;
 
     const ROW: &[u8] = b"id-1,\"a, \"\"b\"\"\nc\",'=1,,x|y,,2024-07-25T13:50:47+00:00,,true\n";
 
     fn csv(rows: &[&[u8]]) -> Vec<u8> {
-        [&csv_header()[..], &rows.concat()].concat()
+        [&csv_header(false)[..], &rows.concat()].concat()
     }
 
     #[test]
     fn whole_csv_rows_are_read_and_any_cut_of_the_last_is_dropped() {
         let last = [b"id-3", &ROW[4..]].concat();
         let file = csv(&[ROW, b"'-2,,,,,,,,\n", &last]);
-        let whole = scan(&file[..], ExportFormat::Csv).unwrap();
+        let whole = scan(&file[..], ExportFormat::Csv, false).unwrap();
         assert_eq!(whole.keep, file.len() as u64);
         let ids: HashSet<String> = ["id-1", "-2"].map(String::from).into();
         assert_eq!(whole.ids, ["id-1", "-2", "id-3"].map(String::from).into());
         let last_start = file.len() - last.len();
         for cut in last_start..file.len() {
-            let torn = scan(&file[..cut], ExportFormat::Csv).unwrap();
+            let torn = scan(&file[..cut], ExportFormat::Csv, false).unwrap();
             assert_eq!(torn.keep, last_start as u64, "cut at {cut}");
             assert_eq!(torn.ids, ids);
         }
     }
 
     #[test]
+    fn a_series_segment_cut_short_is_dropped_whole_and_odd_blocks_are_refused() {
+        let header = csv_header(true);
+        let seg = |id: &str, points: &str, rows: &[&str]| -> Vec<u8> {
+            rows.iter()
+                .flat_map(|row| format!("{id},,,,,,,,true,{points},{row}\n").into_bytes())
+                .collect()
+        };
+        let a = seg("a", "3", &["2024-07-23,1", "2024-07-24,2", "2024-07-25,'-3"]);
+        let b = seg("b", "", &[","]);
+        let c = seg("c", "2", &["2024-07-24,5", "2024-07-25,6"]);
+        let file = [&header[..], &a, &b, &c].concat();
+        let whole = scan(&file[..], ExportFormat::Csv, true).unwrap();
+        assert_eq!(whole.keep, file.len() as u64);
+        assert_eq!(whole.ids, ["a", "b", "c"].map(String::from).into());
+        // Cut anywhere in c's rows: c is dropped whole, a and b kept.
+        let c_start = file.len() - c.len();
+        for cut in c_start..file.len() {
+            let torn = scan(&file[..cut], ExportFormat::Csv, true).unwrap();
+            assert_eq!(torn.keep, c_start as u64, "cut at {cut}");
+            assert_eq!(torn.ids, ["a", "b"].map(String::from).into());
+        }
+        for (rows, says) in [
+            (
+                [&a[..], &seg("b", "2", &["x,1"]), &c].concat(),
+                "row 5 starts segment c before segment b has its 2 rows",
+            ),
+            (
+                [&a[..], &seg("a", "1", &["x,1"])].concat(),
+                "row 4 holds segment a a second time",
+            ),
+            (
+                seg("a", "2", &["x,1", "y,oops"]),
+                "row 2 has a size that is not a whole number",
+            ),
+            (seg("a", "two", &["x,1"]), "row 1 has a points cell that is not a count"),
+            (
+                [&seg("a", "2", &["x,1"])[..], &seg("a", "3", &["y,1"])].concat(),
+                "row 2 says other points",
+            ),
+        ] {
+            let why = scan(&[&header[..], &rows].concat()[..], ExportFormat::Csv, true).unwrap_err();
+            assert!(why.starts_with(says), "{why}");
+        }
+        // A plain export's file is not a series export's, nor the other way round.
+        assert!(scan(&file[..], ExportFormat::Csv, false).is_err());
+        assert!(scan(&csv(&[ROW])[..], ExportFormat::Csv, true).is_err());
+    }
+
+    #[test]
     fn a_segment_held_twice_is_refused_with_its_line_or_row() {
         let twice = csv(&[ROW, b"'-2,,,,,,,,\n", ROW]);
-        let why = scan(&twice[..], ExportFormat::Csv).unwrap_err();
+        let why = scan(&twice[..], ExportFormat::Csv, false).unwrap_err();
         assert_eq!(why, "row 3 holds segment id-1 a second time (another writer?)");
         let line = br#"{"summary":{"id":"s-1"},"details":{"message":"success","name":"a"}}"#;
         let other = br#"{"summary":{"id":"s-2"},"details":{"message":"success","name":"b"}}"#;
         let jsonl = [&line[..], b"\n", other, b"\n", line, b"\n"].concat();
-        let why = scan(&jsonl[..], ExportFormat::Jsonl).unwrap_err();
+        let why = scan(&jsonl[..], ExportFormat::Jsonl, false).unwrap_err();
         assert_eq!(why, "line 3 holds segment s-1 a second time (another writer?)");
     }
 
@@ -309,14 +206,14 @@ mod tests {
             b"a,b\rc",
         ] {
             assert!(
-                scan(&csv(&[rows])[..], ExportFormat::Csv).is_err(),
+                scan(&csv(&[rows])[..], ExportFormat::Csv, false).is_err(),
                 "{}",
                 String::from_utf8_lossy(rows)
             );
         }
-        assert!(scan(&b"my notes"[..], ExportFormat::Csv).is_err());
+        assert!(scan(&b"my notes"[..], ExportFormat::Csv, false).is_err());
         // A torn header is the beginning of an export.
-        assert_eq!(scan(&csv_header()[..5], ExportFormat::Csv).unwrap().keep, 0);
+        assert_eq!(scan(&csv_header(false)[..5], ExportFormat::Csv, false).unwrap().keep, 0);
     }
 
     #[test]
@@ -325,7 +222,7 @@ mod tests {
         let file = [line, b"\n"].concat();
         for cut in 0..line.len() + 1 {
             let data = [&file[..], &line[..cut]].concat();
-            let scanned = scan(&data[..], ExportFormat::Jsonl).unwrap();
+            let scanned = scan(&data[..], ExportFormat::Jsonl, false).unwrap();
             assert_eq!(scanned.keep, file.len() as u64, "cut at {cut}");
         }
         for tail in [
@@ -336,19 +233,19 @@ mod tests {
         ] {
             let data = [&file[..], tail].concat();
             assert!(
-                scan(&data[..], ExportFormat::Jsonl).is_err(),
+                scan(&data[..], ExportFormat::Jsonl, false).is_err(),
                 "{}",
                 String::from_utf8_lossy(tail)
             );
         }
-        assert!(scan(&b"{\"a\":1}\n"[..], ExportFormat::Jsonl).is_err());
+        assert!(scan(&b"{\"a\":1}\n"[..], ExportFormat::Jsonl, false).is_err());
     }
 
     #[test]
     fn a_jsonl_tail_must_start_as_our_records_do_and_be_utf8_but_for_a_cut_character() {
         let file = br#"{"summary":{"id":"x1"},"details":{"message":"success"}}"#.to_vec();
         let file = [&file[..], b"\n"].concat();
-        let tail = |t: &[u8]| scan(&[&file[..], t].concat()[..], ExportFormat::Jsonl);
+        let tail = |t: &[u8]| scan(&[&file[..], t].concat()[..], ExportFormat::Jsonl, false);
         assert_eq!(tail(b"").unwrap().keep, file.len() as u64);
         // Longer than our records' start, a JSON object prefix, but not one of ours.
         let refused = Err("its last line, 2, has no newline and is not the start of one of its records".to_owned());
@@ -362,20 +259,22 @@ mod tests {
         assert_eq!(tail(b"{\"summary\":{\"id\":\"a\xc3").unwrap().keep, file.len() as u64);
         // CSV: a torn row must be UTF-8 too.
         assert_eq!(
-            scan(&csv(&[ROW, b"id-2,a\xffb"])[..], ExportFormat::Csv).map(|s| s.keep),
+            scan(&csv(&[ROW, b"id-2,a\xffb"])[..], ExportFormat::Csv, false).map(|s| s.keep),
             Err("row 2 (the last, with no newline) is not the start of one of its rows".to_owned())
         );
         assert_eq!(
-            scan(&csv(&[ROW, b"id-2,a\xc3"])[..], ExportFormat::Csv).unwrap().keep,
+            scan(&csv(&[ROW, b"id-2,a\xc3"])[..], ExportFormat::Csv, false)
+                .unwrap()
+                .keep,
             csv(&[ROW]).len() as u64
         );
     }
 
     #[test]
     fn a_refusal_names_the_row_and_what_is_wrong_with_it() {
-        let error = scan(&csv(&[ROW, b"a,b,c\n"])[..], ExportFormat::Csv).unwrap_err();
+        let error = scan(&csv(&[ROW, b"a,b,c\n"])[..], ExportFormat::Csv, false).unwrap_err();
         assert_eq!(error, "row 2 has 3 cells, not 9");
-        let error = scan(&csv(&[b"a,\"x\"y\n"])[..], ExportFormat::Csv).unwrap_err();
+        let error = scan(&csv(&[b"a,\"x\"y\n"])[..], ExportFormat::Csv, false).unwrap_err();
         assert_eq!(error, "row 1 has text after a closing quote");
     }
 
@@ -403,7 +302,7 @@ mod tests {
             } else {
                 &b""[..]
             };
-            let error = scan(Failing { good }, format).unwrap_err();
+            let error = scan(Failing { good }, format, false).unwrap_err();
             assert_eq!(error, "reading it failed: the disk went away", "{format:?}");
         }
     }

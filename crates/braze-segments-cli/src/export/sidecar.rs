@@ -3,7 +3,9 @@
 //!
 //! An export writes it next to its file before the first record. It holds the endpoint, a
 //! fingerprint of the API key — the first 16 bytes of SHA-256(salt ‖ key), in hex, with a
-//! random 16-byte salt stored beside it (never the key) — and the file's format and order.
+//! random 16-byte salt stored beside it (never the key) — and the file's format, order and
+//! `--series` (the days and the end every record's series covers: a resumed export asks for
+//! the same days).
 //! `--resume` continues a file only when its sidecar names the same endpoint and key, so one
 //! workspace's segments never mix with another's; `--demo` runs are recorded as the endpoint
 //! `demo` (the built-in dataset is the same every run). A file is taken as ours only when it is
@@ -49,6 +51,15 @@ pub struct Sidecar {
     key_sha256: String,
     pub format: ExportFormat,
     pub sort: SortDirection,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+}
+
+/// An export's `--series`, its end fixed when the export started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    pub days: u32,
+    pub ending_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// What is at the sidecar's path.
@@ -73,7 +84,7 @@ fn fingerprint(salt: &str, key: &str) -> String {
 
 impl Sidecar {
     /// A new sidecar for an export of `workspace`, with a fresh salt.
-    pub fn new(workspace: &Workspace, format: ExportFormat, sort: SortDirection) -> Self {
+    pub fn new(workspace: &Workspace, format: ExportFormat, sort: SortDirection, series: Option<Series>) -> Self {
         let key_salt = hex(&rand::random::<[u8; 16]>());
         Self {
             braze_segments_export: VERSION,
@@ -82,6 +93,7 @@ impl Sidecar {
             key_salt,
             format,
             sort,
+            series,
         }
     }
 
@@ -144,7 +156,7 @@ mod tests {
             endpoint: "https://rest.iad-01.braze.com".into(),
             key: "key-0d5c5bd2".into(),
         };
-        let sidecar = Sidecar::new(&here, ExportFormat::Csv, SortDirection::Desc);
+        let sidecar = Sidecar::new(&here, ExportFormat::Csv, SortDirection::Desc, None);
         assert_eq!(sidecar.differs_from(&here), None);
         let text = serde_json::to_string(&sidecar).unwrap();
         assert!(!text.contains("key-0d5c5bd2"), "{text}");
@@ -159,8 +171,8 @@ mod tests {
         };
         assert!(sidecar.differs_from(&elsewhere).unwrap().contains("endpoint differs"));
         // The same key under another salt gives another fingerprint.
-        let again = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc);
-        let once_more = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc);
+        let again = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc, None);
+        let once_more = Sidecar::new(&elsewhere, ExportFormat::Csv, SortDirection::Desc, None);
         assert_ne!(again.key_sha256, once_more.key_sha256);
     }
 
@@ -192,7 +204,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.jsonl.braze-export.json");
         assert_eq!(found(&path), "missing");
-        let sidecar = Sidecar::new(&here(), ExportFormat::Jsonl, SortDirection::Asc);
+        let sidecar = Sidecar::new(&here(), ExportFormat::Jsonl, SortDirection::Asc, None);
         sidecar.write(&path).unwrap();
         assert!(matches!(Sidecar::find(&path).unwrap(), Found::Ours(read) if read == sidecar));
         // Padded with whitespace (the same JSON) to exactly the limit, then one byte more.
@@ -209,7 +221,7 @@ mod tests {
     fn a_sidecar_of_another_version_is_not_ours() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.jsonl.braze-export.json");
-        let sidecar = Sidecar::new(&here(), ExportFormat::Jsonl, SortDirection::Asc);
+        let sidecar = Sidecar::new(&here(), ExportFormat::Jsonl, SortDirection::Asc, None);
         let mut value = serde_json::to_value(sidecar).unwrap();
         value["braze_segments_export"] = 2.into();
         std::fs::write(&path, value.to_string()).unwrap();

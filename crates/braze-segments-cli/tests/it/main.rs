@@ -10,6 +10,7 @@ mod echoes;
 mod export;
 mod export_report;
 mod export_safety;
+mod export_series;
 mod export_stdout;
 mod export_writers;
 mod flags;

@@ -51,6 +51,19 @@ impl SeriesRange {
     pub fn get_ending_at(&self) -> Option<DateTime<FixedOffset>> {
         self.ending_at
     }
+
+    /// Braze's `length`: the days, if within [`Client::DATA_SERIES_LENGTH_DAYS`](crate::Client::DATA_SERIES_LENGTH_DAYS).
+    pub(crate) fn length(&self) -> Result<std::num::NonZeroU8, crate::Error> {
+        let days = crate::Client::DATA_SERIES_LENGTH_DAYS;
+        Some(self.days)
+            .filter(|n| days.contains(n))
+            .and_then(|n| u8::try_from(n).ok())
+            .and_then(std::num::NonZeroU8::new)
+            .ok_or_else(|| {
+                let (min, max) = (days.start(), days.end());
+                crate::Error::invalid("length_days", format!("{} is outside {min}..={max}", self.days))
+            })
+    }
 }
 
 /// A segment's estimated size on one day (`GET /segments/data_series`).
