@@ -4,7 +4,8 @@
 //! 1. `segment_details` calls per second of the SDK (default configuration: retries and
 //!    rate-limit tracking on) and of a plain reqwest + serde baseline, in alternating rounds
 //!    against the same server, with the same number of calls in flight.
-//! 2. `braze-segments export` throughput and peak RSS for 10,000 and 50,000 segments.
+//! 2. `braze-segments export` throughput and peak RSS for 10,000 and 50,000 segments, and for
+//!    the first size with `--series 30` (twice the requests).
 //! 3. The cold wall time of one `braze-segments details` process.
 //! 4. Budget use: an export with a quarter share of a stand-in budget, per window.
 //! 5. The users export: `braze-segments users` end to end with its peak RSS (100k and 1M users),
@@ -39,9 +40,15 @@ struct Args {
     /// Export sizes to measure with the CLI (stand-in only).
     #[arg(long, value_delimiter = ',', default_value = "10000,50000")]
     export_sizes: Vec<usize>,
+    /// Days of the series export (`export --series`), measured at the first export size.
+    #[arg(long, default_value_t = 30)]
+    series_days: u32,
     /// Only the calls-per-second comparison.
     #[arg(long)]
     calls_only: bool,
+    /// Only the exports (with and without a series).
+    #[arg(long)]
+    exports_only: bool,
     /// Only the budget-use measurement.
     #[arg(long)]
     budget_only: bool,
@@ -146,23 +153,29 @@ fn main() {
         }
     };
 
-    println!(
-        "segment_details: {} rounds of {} calls, {} in flight, against {}",
-        args.rounds,
-        args.requests,
-        args.concurrency,
-        if stand_in.is_some() {
-            "the stand-in on loopback"
-        } else {
-            target.url.as_str()
-        }
-    );
-    let (sdk, plain) = calls_per_second(&client_rt, &args, &target);
+    let (sdk, plain) = if args.exports_only {
+        (Vec::new(), Vec::new())
+    } else {
+        println!(
+            "segment_details: {} rounds of {} calls, {} in flight, against {}",
+            args.rounds,
+            args.requests,
+            args.concurrency,
+            if stand_in.is_some() {
+                "the stand-in on loopback"
+            } else {
+                target.url.as_str()
+            }
+        );
+        calls_per_second(&client_rt, &args, &target)
+    };
     let (sdk_median, plain_median) = (median(&sdk), median(&plain));
     let ratio = sdk_median / plain_median;
-    println!("sdk: {sdk_median:.0} calls/s");
-    println!("plain reqwest: {plain_median:.0} calls/s");
-    println!("ratio sdk/plain: {ratio:.3}");
+    if !args.exports_only {
+        println!("sdk: {sdk_median:.0} calls/s");
+        println!("plain reqwest: {plain_median:.0} calls/s");
+        println!("ratio sdk/plain: {ratio:.3}");
+    }
     drop(stand_in);
 
     let mut exports = Vec::new();
@@ -170,14 +183,18 @@ fn main() {
     let mut budget_use = None;
     let mut users_export = None;
     if args.endpoint.is_none() && !args.calls_only {
-        for &segments in &args.export_sizes {
-            let result = export(&server_rt, &args.cli, segments);
+        let series = args.export_sizes.first().map(|&n| (n, Some(args.series_days)));
+        for (segments, series) in args.export_sizes.iter().map(|&n| (n, None)).chain(series) {
+            let result = export(&server_rt, &args.cli, segments, series);
+            let with = series.map(|d| format!(" --series {d}")).unwrap_or_default();
             println!(
-                "export {segments}: {:.2} s, {:.0} details/s, peak RSS {:.1} MiB",
+                "export {segments}{with}: {:.2} s, {:.0} segments/s, peak RSS {:.1} MiB",
                 result.seconds, result.details_per_s, result.peak_rss_mib
             );
             exports.push(result);
         }
+    }
+    if args.endpoint.is_none() && !args.calls_only && !args.exports_only {
         let ms = cold_details(&server_rt, &args.cli);
         println!("cold `braze-segments details`: {ms:.1} ms (median of 15)");
         cold_ms = Some(ms);
@@ -201,6 +218,7 @@ fn main() {
         "ratio_sdk_plain": ratio,
         "export": exports.iter().map(|e| serde_json::json!({
             "segments": e.segments,
+            "series_days": e.series,
             "seconds": e.seconds,
             "details_per_s": e.details_per_s,
             "peak_rss_mib": e.peak_rss_mib,
@@ -322,6 +340,9 @@ fn calls_per_second(rt: &tokio::runtime::Runtime, args: &Args, target: &Target) 
 }
 
 fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN; // not measured (null in the results)
+    }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
@@ -334,12 +355,13 @@ fn median(values: &[f64]) -> f64 {
 
 struct ExportResult {
     segments: usize,
+    series: Option<u32>,
     seconds: f64,
     details_per_s: f64,
     peak_rss_mib: f64,
 }
 
-fn export(server_rt: &tokio::runtime::Runtime, cli: &PathBuf, segments: usize) -> ExportResult {
+fn export(server_rt: &tokio::runtime::Runtime, cli: &PathBuf, segments: usize, series: Option<u32>) -> ExportResult {
     let braze = server_rt.block_on(MockBraze::start(quiet_stand_in(segments))).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("export.jsonl");
@@ -350,6 +372,12 @@ fn export(server_rt: &tokio::runtime::Runtime, cli: &PathBuf, segments: usize) -
         .env("BRAZE_REST_ENDPOINT", braze.url())
         .args(["export", "--concurrency", "64", "--out"])
         .arg(&out)
+        .args(
+            series
+                .map(|d| ["--series".to_owned(), d.to_string()])
+                .into_iter()
+                .flatten(),
+        )
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -361,6 +389,7 @@ fn export(server_rt: &tokio::runtime::Runtime, cli: &PathBuf, segments: usize) -
     server_rt.block_on(braze.shutdown());
     ExportResult {
         segments,
+        series,
         seconds,
         details_per_s: segments as f64 / seconds,
         peak_rss_mib: peak_rss_kib as f64 / 1024.0,

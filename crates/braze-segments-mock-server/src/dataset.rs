@@ -206,7 +206,8 @@ pub(crate) fn made_at_run_time(name: &str, created_at: DateTime<Utc>, rng: &mut 
         text_description: None,
         tags: Vec::new(),
         teams: Vec::new(),
-        analytics_tracking_enabled: false,
+        // Tracked: its size history starts the day it is made.
+        analytics_tracking_enabled: true,
         created_at,
         updated_at: created_at,
         base_size: rng.random_range(100..=2_000_000),

@@ -141,14 +141,21 @@ impl Error {
     /// archived. Braze documents no answer for that; it answers such ids a 400 whose message
     /// is about the id (`segment_id must be a string of the Segment api identifier`, as other
     /// clients recorded and the stand-in sends), so this is a 400 whose message names the
-    /// segment, or a 404. A service can answer its own 404 on it. Refused before any request
-    /// (an empty id: [`Error::InvalidInput`]), it is false.
+    /// segment's id (`segment_id`, "segment id" or "identifier"), or a 404. Another 400 about
+    /// the segment, such as one refusing the size history of a segment with analytics tracking
+    /// off, is not. A service can answer its own 404 on it. Refused before any request (an
+    /// empty id: [`Error::InvalidInput`]), it is false.
     pub fn is_unknown_segment(&self) -> bool {
         match self {
             Error::Api { status: 404, .. } => true,
             Error::Api {
                 status: 400, message, ..
-            } => message.to_ascii_lowercase().contains("segment"),
+            } => {
+                let message = message.to_ascii_lowercase();
+                ["segment_id", "segment id", "identifier"]
+                    .iter()
+                    .any(|names| message.contains(names))
+            }
             _ => false,
         }
     }

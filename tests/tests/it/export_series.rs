@@ -99,11 +99,21 @@ async fn a_record_comes_with_its_series_or_not_at_all_and_untracked_segments_are
     assert_eq!(export.untracked().iter().cloned().collect::<HashSet<_>>(), untracked);
     assert_eq!(export.details_calls(), segments.len() as u64);
     assert_eq!(export.series_calls(), tracked.len() as u64);
+    let an_untracked = untracked.iter().next().unwrap().clone();
     assert_eq!(
-        braze
-            .counters()
-            .requests_for_segment(&untracked.iter().next().unwrap().clone()),
+        braze.counters().requests_for_segment(&an_untracked),
         1,
         "an untracked segment's details only"
     );
+    // Asked anyway, the stand-in refuses it as Braze is reported to: no history.
+    let refused = client
+        .segment_data_series(&an_untracked, SeriesRange::last_days(4))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(400), "{refused}");
+    assert!(
+        refused.to_string().contains("analytics tracking is not enabled"),
+        "{refused}"
+    );
+    assert!(!refused.is_unknown_segment(), "not an unknown segment: {refused}");
 }

@@ -312,7 +312,13 @@ async fn series(braze: &MockBraze, id: &str, length: u8, ending_at: &str) -> Vec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_data_series_holds_no_day_before_the_segment_was_created() {
     let braze = MockBraze::start(MockConfig::default()).await.unwrap();
-    let segment = braze.segments()[5].clone();
+    // A tracked one (the others have no history).
+    let segment = braze
+        .segments()
+        .into_iter()
+        .filter(|s| s.analytics_tracking_enabled)
+        .nth(3)
+        .unwrap();
     let born = segment.created_at.date_naive();
     let day = |offset: i64| (born + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
     // Ending two days after its creation, a 10-day window holds 3 days.
