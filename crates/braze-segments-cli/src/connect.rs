@@ -6,13 +6,14 @@ use braze_segments_mock_server::{MockBraze, MockConfig};
 
 use crate::args::ConnectionArgs;
 use crate::term::{note, shown};
-use crate::{export, Failure};
+use crate::workspace::Workspace;
+use crate::Failure;
 
 /// The client, the workspace it reads (for the export's sidecar), and the stand-in it calls
 /// under `--demo`, which runs for as long as the command does.
 pub struct Connected {
     pub client: Client,
-    pub workspace: export::Workspace,
+    pub workspace: Workspace,
     pub _demo: Option<MockBraze>,
 }
 
@@ -43,8 +44,8 @@ pub async fn connect(connection: &ConnectionArgs) -> Result<Connected, Failure> 
         .budget(budget(connection))
         .build()?;
     // Every demo serves the same dataset from a new port: one workspace for resuming.
-    let workspace = export::Workspace {
-        endpoint: "demo".into(),
+    let workspace = Workspace {
+        endpoint: crate::workspace::DEMO.into(),
         key: braze.api_key().to_owned(),
     };
     Ok(Connected {
@@ -101,7 +102,7 @@ fn probe(url: &str) -> Result<Client, Failure> {
 }
 
 /// The client, and the workspace it reads.
-fn configured_client(connection: &ConnectionArgs) -> Result<(Client, export::Workspace), Failure> {
+fn configured_client(connection: &ConnectionArgs) -> Result<(Client, Workspace), Failure> {
     // The SDK reads BRAZE_API_KEY and BRAZE_REST_ENDPOINT; --endpoint/--instance stand in for the latter.
     let endpoint = match (&connection.endpoint, connection.instance) {
         (Some(value), _) => Some(endpoint_flag(value)?),
@@ -138,7 +139,7 @@ fn configured_client(connection: &ConnectionArgs) -> Result<(Client, export::Wor
             _ => Failure::from(e),
         }
     })?;
-    let workspace = export::Workspace {
+    let workspace = Workspace {
         endpoint: client.endpoint().to_owned(),
         // As the SDK reads it (trimmed); set, or building would have failed.
         key: lookup(braze_segments::ENV_API_KEY)

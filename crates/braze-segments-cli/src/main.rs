@@ -18,6 +18,7 @@ mod out_file;
 mod show;
 mod term;
 mod users;
+mod workspace;
 
 use args::{Cli, Command, ConnectionArgs};
 use term::{note, shown};
@@ -81,8 +82,9 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
         // Before the stand-in of --demo starts, or anything is sent.
         export::check(&export_args(out, None, 1, *resume, *overwrite, None, None))?;
     }
+    let mut users_plan = None;
     if let Command::Users { args, .. } = &command {
-        users::check(args)?;
+        users_plan = Some(users::check(args)?);
     }
     check_stdout(&command)?;
     let connect::Connected {
@@ -118,7 +120,10 @@ async fn run(command: Command, connection: Option<ConnectionArgs>) -> Result<(),
             let args = export_args(&out, format, concurrency, resume, overwrite, sort, series);
             export::run(&client, &workspace, args).await
         }
-        Command::Users { args, .. } => users::run(&client, &args).await,
+        Command::Users { args, .. } => {
+            let plan = users_plan.expect("checked above");
+            users::run(&client, &workspace, plan, &args).await
+        }
         Command::MockServer(_) => unreachable!("handled above"),
     }
 }

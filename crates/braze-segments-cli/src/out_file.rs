@@ -6,7 +6,7 @@
 //!   without a race, and held with the writer's advisory lock while it is written, so two
 //!   commands never write one file at once ([`target`]).
 //! - An export's notes file (`FILE.braze-export.json`) is never an output, by its name or,
-//!   through a link, by what it holds ([`notes`]).
+//!   through a link, by what it holds, nor is a users job file ([`notes`]).
 
 pub mod notes;
 pub mod target;

@@ -19,7 +19,11 @@
 //!   130, 143 or 129 ([`signals`]).
 //! - An archive that cannot be kept (its path appeared meanwhile) is said at once; the users
 //!   are still written, and the exit code is 1.
+//! - `--detach --job FILE` starts the export, writes its job file ([`job_file`]) and exits;
+//!   `--job FILE --out …` later (any process) waits for that export and downloads it with every
+//!   guarantee above, cancelling that export on a give-up or a signal.
 
+pub mod job_file;
 mod output;
 mod paths;
 mod progress;
@@ -36,6 +40,8 @@ pub use run::run;
 
 use crate::out_file::target::{self, Existing};
 use crate::out_file::{is_stdout, notes, stdout_is_usable};
+use braze_segments::UsersExport;
+
 use crate::Failure;
 
 /// The output file's format.
@@ -50,15 +56,25 @@ pub enum UsersFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct UsersArgs {
-    /// The segment's API identifier.
-    pub segment_id: String,
+    /// The segment's API identifier (not with --job without --detach: the job names it).
+    pub segment_id: Option<String>,
     /// The fields to export, comma-separated, in Braze's names (e.g.
     /// external_id,email,custom_attributes); CSV columns follow their order.
     #[arg(long, value_name = "F1,F2,…")]
-    pub fields: String,
+    pub fields: Option<String>,
     /// The file to write (replaced only once every user is written); `-` writes to stdout.
     #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+    /// Start the export, write its job file (--job) and exit, without waiting for it.
+    #[arg(long, requires = "job")]
+    pub detach: bool,
+    /// The job file: written by --detach (a new file, mode 0600: it holds the download link);
+    /// without --detach, the detached export to wait for and download.
+    #[arg(long, value_name = "FILE")]
+    pub job: Option<PathBuf>,
+    /// An https:// URL Braze posts to when the export is ready (Braze's callback_endpoint).
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = UsersFormat::Jsonl)]
     pub format: UsersFormat,
@@ -96,12 +112,111 @@ pub fn fields(text: &str) -> Vec<String> {
     fields
 }
 
-/// Refuses what cannot run, before anything is sent or started; the fields to export.
-pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
-    if args.segment_id.trim().is_empty() {
+/// What `users` was asked to do, checked.
+#[derive(Debug)]
+pub enum Plan {
+    /// Start the export, wait for it, download it to `out`.
+    Run {
+        export: UsersExport,
+        fields: Vec<String>,
+        out: PathBuf,
+    },
+    /// Start the export and write its job file.
+    Detach {
+        export: UsersExport,
+        fields: Vec<String>,
+        job: PathBuf,
+    },
+    /// Wait for and download the export a job file names.
+    PickUp {
+        job: Box<job_file::Job>,
+        path: PathBuf,
+        out: PathBuf,
+    },
+}
+
+/// Refuses what cannot run, before anything is sent or started; what to do.
+pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
+    match (&args.job, args.detach) {
+        (Some(job), false) => {
+            for (given, flag) in [
+                (args.segment_id.is_some(), "a segment id"),
+                (args.fields.is_some(), "--fields"),
+                (args.callback_url.is_some(), "--callback-url"),
+            ] {
+                if given {
+                    return Err(usage(format!(
+                        "{flag} is not for --job without --detach: the job file names the export"
+                    )));
+                }
+            }
+            let out = args
+                .out
+                .clone()
+                .ok_or_else(|| usage("--job needs --out: where to write the users".into()))?;
+            if same_file(&out, job) {
+                return Err(usage(format!(
+                    "--out {} is the job file: the users go to another file",
+                    out.display()
+                )));
+            }
+            let read = job_file::read(job)?;
+            check_out(args, &out)?;
+            Ok(Plan::PickUp {
+                job: Box::new(read),
+                path: job.clone(),
+                out,
+            })
+        }
+        (Some(job), true) => {
+            for (given, flag) in [
+                (args.out.is_some(), "--out"),
+                (args.keep_archive.is_some(), "--keep-archive"),
+                (args.overwrite, "--overwrite"),
+            ] {
+                if given {
+                    return Err(usage(format!(
+                        "{flag} is not for --detach: it writes the job file only; give {flag} to `users --job {}` later",
+                        job.display()
+                    )));
+                }
+            }
+            let (export, fields) = export_of(args)?;
+            paths::check_writable_dir(paths::dir_of(job), "the directory of --job")?;
+            Ok(Plan::Detach {
+                export,
+                fields,
+                job: job.clone(),
+            })
+        }
+        (None, _) => {
+            let out = args
+                .out
+                .clone()
+                .ok_or_else(|| usage("--out is needed: where to write the users".into()))?;
+            let (export, fields) = export_of(args)?;
+            check_out(args, &out)?;
+            Ok(Plan::Run { export, fields, out })
+        }
+    }
+}
+
+/// Whether `out` and the job file are one file (by path, or the same file reached otherwise).
+fn same_file(out: &std::path::Path, job: &std::path::Path) -> bool {
+    out == job
+        || std::fs::canonicalize(out)
+            .ok()
+            .zip(std::fs::canonicalize(job).ok())
+            .is_some_and(|(a, b)| a == b)
+}
+
+/// The export to start: segment, fields and callback, checked as a start would check them.
+fn export_of(args: &UsersArgs) -> Result<(UsersExport, Vec<String>), Failure> {
+    let segment_id = args.segment_id.as_deref().unwrap_or_default();
+    if segment_id.trim().is_empty() {
         return Err(usage("the segment id is empty: give a segment's API identifier".into()));
     }
-    let fields = fields(&args.fields);
+    let fields = fields(args.fields.as_deref().unwrap_or_default());
     if fields.is_empty() {
         return Err(usage(
             "--fields names no field: give Braze's field names separated by commas, \
@@ -109,18 +224,31 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
                 .into(),
         ));
     }
-    let out = args.out.display();
-    let to_stdout = is_stdout(&args.out);
+    let mut export = UsersExport::new(segment_id, fields.clone());
+    if let Some(url) = &args.callback_url {
+        export = export.callback_endpoint(url.clone());
+    }
+    // Never echoes the callback: it may carry a token.
+    export
+        .check()
+        .map_err(|e| usage(crate::term::shown(&e.to_string()).into_owned()))?;
+    Ok((export, fields))
+}
+
+/// Refuses an `--out` (and `--keep-archive`) that cannot be written.
+fn check_out(args: &UsersArgs, out_path: &std::path::Path) -> Result<(), Failure> {
+    let out = out_path.display();
+    let to_stdout = is_stdout(out_path);
     if to_stdout {
         if args.overwrite {
             return Err(usage(format!(
                 "--overwrite has nothing to replace: --out {out} writes to stdout"
             )));
         }
-        stdout_is_usable(&args.out)?;
+        stdout_is_usable(out_path)?;
     } else {
-        notes::refuse_as_output(&args.out)?;
-        if let Existing::Regular { len } = target::inspect(&args.out)? {
+        notes::refuse_as_output(out_path)?;
+        if let Existing::Regular { len } = target::inspect(out_path)? {
             if len > 0 && !args.overwrite {
                 return Err(usage(format!(
                     "{out} already holds {len} bytes: use --overwrite to replace it (it is replaced only once \
@@ -128,18 +256,18 @@ pub fn check(args: &UsersArgs) -> Result<Vec<String>, Failure> {
                 )));
             }
         }
-        let target = paths::write_target(&args.out);
+        let target = paths::write_target(out_path);
         paths::check_writable_dir(paths::dir_of(&target), "the directory of --out")?;
     }
     match &args.keep_archive {
         Some(keep) => {
-            paths::check_keep(keep, (!to_stdout).then_some(args.out.as_path()))?;
+            paths::check_keep(keep, (!to_stdout).then_some(out_path))?;
             paths::check_writable_dir(paths::dir_of(keep), "the directory of --keep-archive")?;
         }
         // The archive is downloaded there.
         None => paths::check_writable_dir(&std::env::temp_dir(), "the temporary directory (TMPDIR)")?,
     }
-    Ok(fields)
+    Ok(())
 }
 
 #[cfg(test)]

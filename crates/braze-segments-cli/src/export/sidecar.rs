@@ -17,30 +17,14 @@ use std::path::{Path, PathBuf};
 
 use braze_segments::SortDirection;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
 use super::ExportFormat;
 use crate::out_file::notes;
+pub use crate::workspace::Workspace;
+use crate::workspace::{fingerprint, hex, new_salt};
 
 /// The version of the sidecar's layout; also the mark that a sidecar is ours.
 const VERSION: u32 = 1;
-
-/// Where the records come from: the endpoint and the key used to read them.
-pub struct Workspace {
-    /// The endpoint as the client uses it, or `demo` for the built-in stand-in.
-    pub endpoint: String,
-    /// The API key; only its salted fingerprint is ever written.
-    pub key: String,
-}
-
-impl std::fmt::Debug for Workspace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Workspace")
-            .field("endpoint", &self.endpoint)
-            .field("key", &"***")
-            .finish()
-    }
-}
 
 /// What a sidecar holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,22 +54,10 @@ pub enum Found {
     NotOurs(String),
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn fingerprint(salt: &str, key: &str) -> String {
-    let digest = Sha256::new()
-        .chain_update(salt.as_bytes())
-        .chain_update(key.as_bytes())
-        .finalize();
-    hex(&digest[..16])
-}
-
 impl Sidecar {
     /// A new sidecar for an export of `workspace`, with a fresh salt.
     pub fn new(workspace: &Workspace, format: ExportFormat, sort: SortDirection, series: Option<Series>) -> Self {
-        let key_salt = hex(&rand::random::<[u8; 16]>());
+        let key_salt = new_salt();
         Self {
             braze_segments_export: VERSION,
             endpoint: workspace.endpoint.clone(),

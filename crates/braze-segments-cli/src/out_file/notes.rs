@@ -63,8 +63,17 @@ pub fn read(path: &Path) -> std::io::Result<Read> {
 }
 
 /// Refuses an `--out` that is an export's notes file: by its name, or by what it holds when it
-/// is reached another way (a link). Exit code 2.
+/// is reached another way (a link); or a users job file, by what it holds. Exit code 2.
 pub fn refuse_as_output(out: &Path) -> Result<(), Failure> {
+    if crate::users::job_file::is_job_file(out) {
+        return Err(Failure {
+            code: 2,
+            message: format!(
+                "{} is a users job file (`users --detach`): it is never written as an output; choose another path",
+                out.display()
+            ),
+        });
+    }
     let named = out.to_string_lossy().ends_with(SUFFIX);
     if named || matches!(read(out), Ok(Read::Marked { .. })) {
         return Err(Failure {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use braze_segments::{Client, DownloadError, Error, UsersArchive};
 use indicatif::HumanBytes;
 
+use super::job_file::Reserved;
 use super::output::Output;
 use super::read::Tally;
 use super::signals::{interrupt, Stop};
@@ -107,15 +108,14 @@ pub async fn start_failed(client: &Client, segment_id: &str, error: Error, may_h
 }
 
 /// An answer without a link to download: no users are written, and the exit code says so.
-pub fn no_link(segment_id: &str, prefix: &str, output: &Output) -> Failure {
+pub fn no_link(segment_id: &str, prefix: &str, left: &str) -> Failure {
     Failure {
         code: NO_LINK_CODE,
         message: format!(
             "Braze's answer holds no link to download: it writes this export's files to the workspace's own \
              storage bucket, under segment-export/{}/<date>/{prefix}/ (its answer may also have been garbled); \
-             no users were written, and {} is left as it was",
+             no users were written, and {left}",
             brief(segment_id),
-            output.name()
         ),
     }
 }
@@ -148,10 +148,20 @@ pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadE
 /// is cancelled at Braze if this run started it or may have. One it did not start is another
 /// run's (Braze answers a second start of a segment "already in progress"), and Braze's cancel
 /// would end that one.
-pub async fn stopped(client: &Client, segment_id: &str, output: Output, stop: Stop, started: Started) -> Failure {
+pub async fn stopped(
+    client: &Client,
+    segment_id: &str,
+    open: impl Into<Open>,
+    stop: Stop,
+    started: Started,
+) -> Failure {
     note!("users: interrupted ({})", stop.name());
-    let mut failure = stopped_failure(&output, stop);
-    drop(output);
+    let open = open.into();
+    let mut failure = Failure {
+        code: stop.code(),
+        message: format!("interrupted ({}); {}", stop.name(), open.left()),
+    };
+    open.close();
     match started {
         Started::Yes => cancel(client, segment_id).await,
         Started::Maybe => {
@@ -169,10 +179,60 @@ pub async fn stopped(client: &Client, segment_id: &str, output: Output, stop: St
     failure
 }
 
+/// What a run has open when it stops: removed first.
+pub enum Open {
+    /// The users' output (its temporary file).
+    Output(Output),
+    /// The job file `--detach` reserved.
+    Job(Reserved),
+}
+
+impl From<Output> for Open {
+    fn from(output: Output) -> Self {
+        Open::Output(output)
+    }
+}
+
+impl From<Reserved> for Open {
+    fn from(job: Reserved) -> Self {
+        Open::Job(job)
+    }
+}
+
+impl Open {
+    /// What the run leaves of it, said in a failure.
+    pub fn left(&self) -> String {
+        match self {
+            Open::Output(output) => format!("{} is left as it was", output.name()),
+            Open::Job(_) => "no job file was written".into(),
+        }
+    }
+
+    pub fn close(self) {
+        match self {
+            Open::Output(output) => drop(output),
+            Open::Job(job) => job.abandon(),
+        }
+    }
+}
+
 pub fn stopped_failure(output: &Output, stop: Stop) -> Failure {
     Failure {
         code: stop.code(),
         message: format!("interrupted ({}); {} is left as it was", stop.name(), output.name()),
+    }
+}
+
+/// The export `--detach` started cannot be recorded (`why`): its link would be lost, so it is
+/// cancelled at Braze (this run started it).
+pub async fn detach_failed(client: &Client, segment_id: &str, why: String) -> Failure {
+    note!("users: {why}");
+    cancel(client, segment_id).await;
+    Failure {
+        code: 1,
+        message: format!(
+            "{why}; no job file holds the export's link, so the export this run started was asked to cancel (see above)"
+        ),
     }
 }
 

@@ -2,50 +2,111 @@
 //! say what came of it. A signal stops it at any step (see [`super`]).
 
 use std::cell::Cell;
+use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use braze_segments::{ArchiveLimits, Client, DownloadOptions, UsersArchive, UsersExport, UsersExportStart};
+use braze_segments::{
+    ArchiveLimits, Client, DownloadOptions, UsersArchive, UsersExport, UsersExportJob, UsersExportStart,
+};
 
+use super::job_file;
 use super::output::Output;
 use super::paths::dir_of;
 use super::progress::Progress;
 use super::read::{self, Stopped};
-use super::report::{download_failed, incomplete, no_link, start_failed, stopped, stopped_failure, summary, Started};
-use super::signals::{interrupt, Stop};
-use super::{check, UsersArgs};
-use crate::term::{brief, shown};
+use super::report::{
+    detach_failed, download_failed, incomplete, no_link, start_failed, stopped, stopped_failure, summary, Open, Started,
+};
+use super::signals::{interrupt, Interrupt, Stop};
+use super::{Plan, UsersArgs};
+use crate::term::{brief, note, shown};
+use crate::workspace::{Workspace, DEMO};
 use crate::Failure;
 
 /// The first and the longest interval between polls of the export's link.
 const POLL_FIRST: Duration = Duration::from_secs(2);
 const POLL_LONGEST: Duration = Duration::from_secs(30);
 
-/// Runs the command; progress and a summary on stderr.
-pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
-    let fields = check(args)?;
+/// Runs the command as [`super::check`] planned it; progress and a summary on stderr.
+pub async fn run(client: &Client, workspace: &Workspace, plan: Plan, args: &UsersArgs) -> Result<(), Failure> {
     let started = Instant::now();
     // From here on, the stopping signals no longer end the process before it has tidied up.
     let mut interrupted = interrupt();
-    // Before the export starts: a file that cannot be written stops nothing at Braze.
-    let mut output = Output::open(&args.out, args.overwrite, args.format, &fields)?;
-    let export = UsersExport::new(args.segment_id.clone(), fields);
     let mut progress = Progress::new();
-    let segment_id = args.segment_id.as_str();
+    match plan {
+        Plan::Run { export, fields, out } => {
+            // Before the export starts: a file that cannot be written stops nothing at Braze.
+            let output = Output::open(&out, args.overwrite, args.format, &fields)?;
+            let (job, output) = start(client, &export, output, &mut interrupted, &mut progress).await?;
+            fetch(client, &job, output, args, &mut interrupted, &mut progress, started).await
+        }
+        Plan::Detach { export, fields, job } => {
+            let reserved = job_file::reserve(&job)?;
+            let (started_job, reserved) = start(client, &export, reserved, &mut interrupted, &mut progress).await?;
+            progress.finish();
+            match reserved.write(workspace, &fields, &started_job) {
+                Ok(path) => {
+                    let demo = if workspace.endpoint == DEMO { "--demo " } else { "" };
+                    note!(
+                        "users: the export of segment {} is started; its job file is {} (it holds the download link: \
+                         keep it private). Pick it up with: braze-segments {demo}users --job {} --out FILE",
+                        brief(export.segment_id()),
+                        path.display(),
+                        path.display()
+                    );
+                    // The path alone on stdout, for scripts; a closed or broken stdout loses nothing.
+                    let _ = writeln!(std::io::stdout(), "{}", path.display());
+                    Ok(())
+                }
+                Err(why) => Err(detach_failed(client, export.segment_id(), why).await),
+            }
+        }
+        Plan::PickUp { job, path, out } => {
+            job.check_workspace(workspace, &path)?;
+            let output = Output::open(&out, args.overwrite, args.format, &job.fields)?;
+            let prefix = job.job.object_prefix().map(|p| brief(p).into_owned());
+            progress.say(&format!(
+                "users: picking up the export of segment {} (object prefix {}) from {}",
+                brief(job.job.segment_id()),
+                prefix.as_deref().unwrap_or("(none given)"),
+                path.display()
+            ));
+            if workspace.endpoint == DEMO {
+                // The stand-in that started it ended with its process: this one prepares the
+                // same export anew, so that the pick-up runs end to end without an account.
+                note!("demo: the stand-in of the run that detached ended with it; this run's stand-in prepares the same export anew");
+                let export = UsersExport::new(job.job.segment_id(), job.fields.clone());
+                let (again, output) = start(client, &export, output, &mut interrupted, &mut progress).await?;
+                return fetch(client, &again, output, args, &mut interrupted, &mut progress, started).await;
+            }
+            fetch(client, &job.job, output, args, &mut interrupted, &mut progress, started).await
+        }
+    }
+}
 
-    // A signal while the start is on its way: the SDK says whether this run may have started
-    // an export, the one it may cancel (Braze's cancel ends any export of the segment, also
-    // another process's).
+/// Starts `export`; a signal while its answer is on its way, or a start that fails, closes
+/// what is `open` and cancels what this run may have started. The SDK says whether this run
+/// may have started an export, the one it may cancel (Braze's cancel ends any export of the
+/// segment, also another process's).
+async fn start<O: Into<Open>>(
+    client: &Client,
+    export: &UsersExport,
+    open: O,
+    interrupted: &mut Interrupt,
+    progress: &mut Progress,
+) -> Result<(UsersExportJob, O), Failure> {
+    let segment_id = export.segment_id();
     let signal = Cell::new(None);
     let stop = async {
-        signal.set(Some((&mut interrupted).await));
+        signal.set(Some((&mut *interrupted).await));
     };
-    let job = match client.start_users_export_until(&export, stop).await {
+    let job = match client.start_users_export_until(export, stop).await {
         UsersExportStart::Started(job) => match signal.get() {
             // Stopped while its answer came: the export is this run's, and is cancelled.
             Some(stop) => {
                 progress.finish();
-                return Err(stopped(client, segment_id, output, stop, Started::Yes).await);
+                return Err(stopped(client, segment_id, open, stop, Started::Yes).await);
             }
             None => job,
         },
@@ -55,14 +116,17 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
         } => {
             progress.finish();
             return Err(match signal.get() {
-                Some(stop) => stopped(client, segment_id, output, stop, Started::from(may_have_started)).await,
-                None => start_failed(client, segment_id, error, may_have_started).await,
+                Some(stop) => stopped(client, segment_id, open, stop, Started::from(may_have_started)).await,
+                None => {
+                    open.into().close();
+                    start_failed(client, segment_id, error, may_have_started).await
+                }
             });
         }
         UsersExportStart::Stopped { may_have_started } => {
             progress.finish();
             let stop = signal.get().unwrap_or(Stop::CtrlC);
-            return Err(stopped(client, segment_id, output, stop, Started::from(may_have_started)).await);
+            return Err(stopped(client, segment_id, open, stop, Started::from(may_have_started)).await);
         }
         _ => unreachable!("a start ends started, failed or stopped"),
     };
@@ -70,10 +134,27 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
     let prefix = prefix.as_deref().unwrap_or("(none given)");
     if job.goes_to_own_bucket() {
         progress.finish();
-        return Err(no_link(segment_id, prefix, &output));
+        let open = open.into();
+        let failure = no_link(segment_id, prefix, &open.left());
+        open.close();
+        return Err(failure);
     }
     progress.say(&format!("users: export started (object prefix {prefix})"));
+    Ok((job, open))
+}
 
+/// Waits for the export of `job`, downloads it and writes its users to `output`; a give-up or
+/// a signal cancels that export.
+async fn fetch(
+    client: &Client,
+    job: &UsersExportJob,
+    mut output: Output,
+    args: &UsersArgs,
+    interrupted: &mut Interrupt,
+    progress: &mut Progress,
+    started: Instant,
+) -> Result<(), Failure> {
+    let segment_id = job.segment_id();
     let mut options = DownloadOptions::default()
         .poll_interval(POLL_FIRST, POLL_LONGEST)
         .max_wait(args.max_wait);
@@ -82,10 +163,10 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
         options = options.temp_dir(dir_of(keep));
     }
     let downloaded = {
-        let download = client.download_users_export(&job, &options, |p| progress.download(p));
+        let download = client.download_users_export(job, &options, |p| progress.download(p));
         tokio::select! {
             archive = download => Ok(archive),
-            stop = &mut interrupted => Err(stop),
+            stop = &mut *interrupted => Err(stop),
         }
     };
     let mut archive = match downloaded {
@@ -101,15 +182,15 @@ pub async fn run(client: &Client, args: &UsersArgs) -> Result<(), Failure> {
     };
     progress.downloaded(archive.len());
     let not_kept = match &args.keep_archive {
-        Some(path) => keep(&mut archive, path, &progress),
+        Some(path) => keep(&mut archive, path, progress),
         None => None,
     };
 
     let read = {
-        let copy = read::copy(archive.users(ArchiveLimits::default()), &mut output, &mut progress);
+        let copy = read::copy(archive.users(ArchiveLimits::default()), &mut output, progress);
         tokio::select! {
             tally = copy => Ok(tally),
-            stop = &mut interrupted => Err(stop),
+            stop = &mut *interrupted => Err(stop),
         }
     };
     progress.finish();

@@ -22,6 +22,7 @@ mod terminal;
 mod terminal_data;
 mod tracing;
 mod users;
+mod users_detach;
 mod users_paths;
 mod users_report;
 mod users_safety;

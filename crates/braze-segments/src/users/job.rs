@@ -58,6 +58,12 @@ impl UsersExport {
         &self.fields
     }
 
+    /// What a start would refuse before sending anything (the segment id, the fields, the
+    /// callback), checked now.
+    pub fn check(&self) -> Result<(), Error> {
+        self.body().map(drop)
+    }
+
     /// The request body, or what is wrong with it.
     pub(super) fn body(&self) -> Result<api::UsersExportSegmentRequest, Error> {
         let segment_id = crate::operations::check_segment_id(&self.segment_id)?;
@@ -121,11 +127,30 @@ fn check_callback(url: &str) -> Result<String, Error> {
 }
 
 /// A started users export: where its files go.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// It serializes (serde) so that a service can keep it — in a database, a queue, a file — and
+/// download the export later, from another process: `{"segment_id", "object_prefix", "url",
+/// "started_at"}`. The serialized value holds the link, a secret while it lives (anyone with it
+/// can download the users): store it as you would the API key. `Debug` leaves it out.
+///
+/// ```
+/// use braze_segments::UsersExportJob;
+///
+/// let job = UsersExportJob::from_parts("seg-1", Some("p".into()), Some("https://bucket.example.com/p.zip?X-Amz-Signature=s".into()));
+/// let kept = serde_json::to_string(&job).unwrap();
+/// let back: UsersExportJob = serde_json::from_str(&kept).unwrap();
+/// assert_eq!(back, job);
+/// assert!(!format!("{back:?}").contains("X-Amz-Signature"));
+/// ```
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UsersExportJob {
     segment_id: String,
+    #[serde(default)]
     object_prefix: Option<String>,
+    #[serde(default, rename = "url")]
     download: Option<String>,
+    #[serde(default)]
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl UsersExportJob {
@@ -136,7 +161,14 @@ impl UsersExportJob {
             segment_id: segment_id.into(),
             object_prefix,
             download: url,
+            started_at: None,
         }
+    }
+
+    /// The job with the time its export was started (Braze's answer came).
+    pub fn with_started_at(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(at);
+        self
     }
 
     /// The job Braze's answer describes (a blank prefix or link is none). Public for `cargo
@@ -147,6 +179,7 @@ impl UsersExportJob {
             segment_id: segment_id.to_owned(),
             object_prefix: response.object_prefix.filter(|p| !p.trim().is_empty()),
             download: response.url.filter(|u| !u.trim().is_empty()),
+            started_at: Some(chrono::Utc::now()),
         }
     }
 
@@ -171,6 +204,21 @@ impl UsersExportJob {
     pub fn goes_to_own_bucket(&self) -> bool {
         self.download.is_none()
     }
+
+    /// When the export was started (Braze's answer came), when known: set by
+    /// [`Client::start_users_export`](crate::Client::start_users_export) and
+    /// [`with_started_at`](Self::with_started_at).
+    pub fn started_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.started_at
+    }
+
+    /// When the link stops working, as the link itself says (the expiry of an S3, GCS or Azure
+    /// pre-signed link), on the storage host's clock; `None` when it says nothing, or there is
+    /// no link. A download refuses an expired link; check this before waiting on an old job.
+    pub fn link_expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let url = url::Url::parse(self.download.as_deref()?.trim()).ok()?;
+        super::storage::link_expiry(&url).map(Into::into)
+    }
 }
 
 impl fmt::Debug for UsersExportJob {
@@ -179,6 +227,7 @@ impl fmt::Debug for UsersExportJob {
             .field("segment_id", &self.segment_id)
             .field("object_prefix", &self.object_prefix)
             .field("download", &self.download.as_deref().map(redacted))
+            .field("started_at", &self.started_at)
             .finish()
     }
 }
@@ -243,6 +292,20 @@ mod tests {
                 "output_format": "gzip",
             })
         );
+    }
+
+    #[test]
+    fn a_kept_job_says_when_it_started_and_when_its_link_ends() {
+        let at = chrono::DateTime::parse_from_rfc3339("2024-07-25T13:50:47Z").unwrap().to_utc();
+        let link = "https://b.s3.amazonaws.com/p.zip?X-Amz-Date=20240725T135047Z&X-Amz-Expires=14400&X-Amz-Signature=s";
+        let job = UsersExportJob::from_parts("seg", None, Some(link.into())).with_started_at(at);
+        let kept: UsersExportJob = serde_json::from_str(&serde_json::to_string(&job).unwrap()).unwrap();
+        assert_eq!(kept.started_at(), Some(at));
+        assert_eq!(kept.link_expires_at(), Some(at + chrono::Duration::hours(4)));
+        assert_eq!(UsersExportJob::from_parts("seg", None, None).link_expires_at(), None);
+        let bare: UsersExportJob = serde_json::from_str(r#"{"segment_id":"seg"}"#).unwrap();
+        assert!(bare.goes_to_own_bucket() && bare.started_at().is_none());
+        assert!(serde_json::from_str::<UsersExportJob>(r#"{"url":"https://x"}"#).is_err(), "no segment");
     }
 
     #[test]
