@@ -247,7 +247,7 @@ fn days_parser() -> clap::builder::RangedI64ValueParser<u32> {
 /// alone is midnight UTC.
 fn parse_ending_at(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
     if text.trim().is_empty() {
-        return Err("it is empty: give a date such as 2024-07-25, or leave out --ending-at for now".into());
+        return Err("it is empty: give a date such as 2024-07-25, or leave the flag out for now".into());
     }
     braze_segments::Timestamp::parse(text)
         .at_offset()

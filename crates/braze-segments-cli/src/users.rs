@@ -138,6 +138,9 @@ pub enum Plan {
 /// Refuses what cannot run, before anything is sent or started; what to do.
 pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
     match (&args.job, args.detach) {
+        (Some(job), _) if job.as_os_str() == "-" || is_stdout(job) => {
+            Err(usage("--job names a file: a job file is never stdout".into()))
+        }
         (Some(job), false) => {
             for (given, flag) in [
                 (args.segment_id.is_some(), "a segment id"),
@@ -182,6 +185,13 @@ pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
                 }
             }
             let (export, fields) = export_of(args)?;
+            // What the job file holds besides the fields is well under 64 KiB.
+            let fields_bytes: u64 = fields.iter().map(|f| f.len() as u64 + 3).sum();
+            if fields_bytes + 64 * 1024 > job_file::MAX_BYTES {
+                return Err(usage(format!(
+                    "--fields names {fields_bytes} bytes of fields: more than a job file holds; name fewer fields"
+                )));
+            }
             paths::check_writable_dir(paths::dir_of(job), "the directory of --job")?;
             Ok(Plan::Detach {
                 export,

@@ -148,8 +148,9 @@ impl ExportStream {
     }
 
     /// The ids of the segments yielded without a series although [`ExportOptions::series`] asked
-    /// for one, because their listing says analytics tracking is off: Braze keeps no size
-    /// history for them. In the order yielded.
+    /// for one: their listing says analytics tracking is off, or Braze refused their series
+    /// with a 400 (not one naming the id as unknown): Braze keeps no size history for them. In
+    /// the order yielded.
     pub fn untracked(&self) -> &[String] {
         &self.untracked
     }
@@ -203,10 +204,14 @@ impl ExportStream {
                 self.in_flight.push(Box::pin(async move {
                     let fetched = match client.segment_details(&summary.id).await {
                         Ok(details) => match series {
-                            Some(range) => client
-                                .segment_data_series(&summary.id, range)
-                                .await
-                                .map(|points| (details, Some(points))),
+                            Some(range) => match client.segment_data_series(&summary.id, range).await {
+                                Ok(points) => Ok((details, Some(points))),
+                                // Braze keeps no history of an untracked segment and refuses its
+                                // series (how is not documented: a 400 is what peers see), also
+                                // when the listing did not say: the record goes without one.
+                                Err(e) if e.status() == Some(400) && !e.is_unknown_segment() => Ok((details, None)),
+                                Err(e) => Err(e),
+                            },
                             None => Ok((details, None)),
                         },
                         Err(e) => Err(e),

@@ -8,7 +8,8 @@ use braze_segments_httpmock::MockServerExt;
 use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockBraze, MockConfig};
 use futures::StreamExt as _;
 
-async fn start(config: MockConfig, policy: RetryPolicy) -> (MockBraze, Client) {
+/// The stand-in with `config`, and a client of it with `policy`.
+pub(crate) async fn start(config: MockConfig, policy: RetryPolicy) -> (MockBraze, Client) {
     let braze = MockBraze::start(config).await.unwrap();
     let client = Client::builder()
         .api_key(braze.api_key())

@@ -7,20 +7,12 @@ use braze_segments_mock_server::{Endpoint, Fault, MockBraze, MockConfig, Script}
 use futures::StreamExt as _;
 
 async fn start(segments: usize) -> (MockBraze, Client) {
-    let braze = MockBraze::start(MockConfig {
+    let config = MockConfig {
         segments,
         rate_limit: None,
         ..MockConfig::default()
-    })
-    .await
-    .unwrap();
-    let client = Client::builder()
-        .api_key(braze.api_key())
-        .endpoint(braze.url())
-        .retry(braze_segments_tests::fast_policy())
-        .build()
-        .unwrap();
-    (braze, client)
+    };
+    crate::export::start(config, braze_segments_tests::fast_policy()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,4 +108,56 @@ async fn a_record_comes_with_its_series_or_not_at_all_and_untracked_segments_are
         "{refused}"
     );
     assert!(!refused.is_unknown_segment(), "not an unknown segment: {refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_series_braze_refuses_with_a_400_leaves_the_record_whole_without_one() {
+    // A listing that does not say whether tracking is on; Braze refuses one segment's series.
+    let server = httpmock::MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.path("/segments/list");
+        then.status(200).json_body(serde_json::json!({"message": "success",
+            "segments": [{"id": "seg-1", "name": "a"}, {"id": "seg-2", "name": "b"}, {"id": "seg-3", "name": "c"}]}));
+    });
+    server.mock(|when, then| {
+        when.path("/segments/details");
+        then.status(200)
+            .json_body(serde_json::json!({"message": "success", "name": "x"}));
+    });
+    let series = |id: &'static str, status: u16, body: serde_json::Value| {
+        server.mock(move |when, then| {
+            when.path("/segments/data_series").query_param("segment_id", id);
+            then.status(status).json_body(body);
+        });
+    };
+    series(
+        "seg-1",
+        200,
+        serde_json::json!({"message": "success", "data": [{"time": "2024-07-25", "size": 5}]}),
+    );
+    series(
+        "seg-2",
+        400,
+        serde_json::json!({"message": "analytics tracking is not enabled for this segment"}),
+    );
+    series("seg-3", 500, serde_json::json!({"message": "internal error"}));
+    let client = Client::builder()
+        .api_key("k")
+        .endpoint(server.base_url())
+        .retry(braze_segments::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut export = client.export_segments(ExportOptions::default().series(SeriesRange::last_days(3)));
+    let (mut records, mut failed) = (Vec::new(), Vec::new());
+    while let Some(item) = export.next().await {
+        match item {
+            Ok(record) => records.push((record.summary.id.clone(), record.series.map(|s| s.len()))),
+            Err(e) => failed.push(e.segment.unwrap().id),
+        }
+    }
+    records.sort();
+    assert_eq!(records, [("seg-1".to_owned(), Some(1)), ("seg-2".to_owned(), None)]);
+    assert_eq!(export.untracked(), ["seg-2"]);
+    // Any other failure of the series fails the record: a resume fetches it again.
+    assert_eq!(failed, ["seg-3"]);
 }

@@ -228,6 +228,12 @@ fn resume(
     if let Some(why) = differs {
         return Err(usage(format!("cannot resume {out}: {why}; the file is left as it was")));
     }
+    if let Some(days) = sidecar.series.map(|s| s.days).filter(|d| !(1..=100).contains(d)) {
+        return Err(usage(format!(
+            "{out} is not an export this command can resume: its notes file asks for a series of {days} days \
+             (1 to 100); the file is left as it was"
+        )));
+    }
     let scanned = scan::scan(&file, sidecar.format, sidecar.series.is_some()).map_err(|why| {
         usage(format!(
             "{out} is not an export this command can resume ({why}); the file is left as it was: \

@@ -176,6 +176,11 @@ mod tests {
             let why = scan(&[&header[..], &rows].concat()[..], ExportFormat::Csv, true).unwrap_err();
             assert!(why.starts_with(says), "{why}");
         }
+        // As many rows as Braze sent points, even past three digits.
+        let days: Vec<String> = (0..1500).map(|i| format!("d{i},{i}")).collect();
+        let long = seg("l", "1500", &days.iter().map(String::as_str).collect::<Vec<_>>());
+        let scanned = scan(&[&header[..], &long][..].concat()[..], ExportFormat::Csv, true).unwrap();
+        assert_eq!(scanned.ids, ["l"].map(String::from).into());
         // A plain export's file is not a series export's, nor the other way round.
         assert!(scan(&file[..], ExportFormat::Csv, false).is_err());
         assert!(scan(&csv(&[ROW])[..], ExportFormat::Csv, true).is_err());

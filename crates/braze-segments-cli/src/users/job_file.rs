@@ -10,8 +10,9 @@
 //! - It is created new (an existing file is never replaced) before the export starts, so a path
 //!   that cannot be written stops nothing at Braze; it is removed again when the start fails.
 //! - A job file is never an output: `--out` refuses one ([`is_job_file`], by what it holds).
-//! - A job whose link has expired (by the expiry the link carries) is refused before any
-//!   request: start a new export.
+//! - A job whose link has expired (by the expiry the link carries), or whose export a pick-up
+//!   cancelled at Braze (marked `cancelled_at` in the file), is refused before any request:
+//!   start a new export.
 
 use std::fs::File;
 use std::io::{Read as _, Write as _};
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use braze_segments::UsersExportJob;
 use serde::{Deserialize, Serialize};
 
-use crate::term::brief;
+use crate::term::{brief, shown};
 use crate::workspace::{fingerprint, new_salt, Workspace};
 use crate::Failure;
 
@@ -29,8 +30,11 @@ pub const MARK: &str = "braze_segments_users_job";
 
 const VERSION: u64 = 1;
 
-/// The most a job file of ours holds.
-const MAX_BYTES: u64 = 64 * 1024;
+/// The most a job file of ours holds (the fields asked for are most of it).
+pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How a job file of ours starts: compact JSON, its mark first.
+const START: &[u8] = b"{\"braze_segments_users_job\":";
 
 #[derive(Serialize, Deserialize)]
 struct JobFile {
@@ -40,6 +44,9 @@ struct JobFile {
     key_sha256: String,
     fields: Vec<String>,
     job: UsersExportJob,
+    /// When a pick-up had the export cancelled at Braze: the job is over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cancelled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a job file says: the export and the fields it was started with.
@@ -64,7 +71,12 @@ pub struct Reserved {
 
 /// Creates the job file at `path`, new: an existing file of any kind is never replaced.
 pub fn reserve(path: &Path) -> Result<Reserved, Failure> {
-    crate::out_file::notes::refuse_as_output(path)?;
+    if crate::out_file::notes::refuse_as_output(path).is_err() {
+        return Err(usage(format!(
+            "{} is a file of braze-segments (an export's notes file or a job file): choose another --job",
+            path.display()
+        )));
+    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -93,8 +105,14 @@ impl Reserved {
             key_salt,
             fields: fields.to_vec(),
             job: job.clone(),
+            cancelled_at: None,
         };
-        let mut text = serde_json::to_vec_pretty(&content).expect("a job serializes");
+        let mut text = serde_json::to_vec(&content).expect("a job serializes");
+        if text.len() as u64 > MAX_BYTES {
+            let why = format!("the job would not fit in a job file ({} bytes)", text.len());
+            self.abandon();
+            return Err(why);
+        }
         text.push(b'\n');
         let written = self.file.write_all(&text).and_then(|()| self.file.sync_all());
         match written {
@@ -107,11 +125,58 @@ impl Reserved {
         }
     }
 
-    /// The start failed: the empty file goes.
+    /// The start failed: the file goes, if it is still the one created here (not a file put
+    /// at its path meanwhile).
     pub fn abandon(self) {
-        drop(self.file);
-        let _ = std::fs::remove_file(&self.path);
+        if same_file(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
+}
+
+/// Whether `path` still names the open `file`.
+fn same_file(file: &File, path: &Path) -> bool {
+    let (Ok(open), Ok(named)) = (file.metadata(), std::fs::symlink_metadata(path)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        open.dev() == named.dev() && open.ino() == named.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        named.is_file() && open.len() == named.len()
+    }
+}
+
+/// Marks the job file at `path` as over: a pick-up had its export cancelled at Braze. Written
+/// whole (a new file renamed over it), and only over a job file of ours. Best effort: says
+/// what went wrong.
+pub fn mark_cancelled(path: &Path) -> Result<(), String> {
+    let bytes = small_regular_file(path)
+        .ok()
+        .flatten()
+        .ok_or_else(|| "it can no longer be read".to_owned())?;
+    let mut file: JobFile = serde_json::from_slice(&bytes).map_err(|_| "it is no longer a job file".to_owned())?;
+    file.cancelled_at = Some(chrono::Utc::now());
+    let mut text = serde_json::to_vec(&file).expect("a job serializes");
+    text.push(b'\n');
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".{}.tmp", crate::workspace::hex(&rand::random::<[u8; 6]>())));
+    let temp = PathBuf::from(temp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&temp)
+        .and_then(|mut f| f.write_all(&text).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written.map_err(|e| e.to_string())
 }
 
 /// The bytes at `path` if it is a regular file no larger than a job file of ours.
@@ -125,14 +190,18 @@ fn small_regular_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-/// Whether `path` holds a job file of ours (following links).
+/// Whether `path` holds a job file of ours (following links): a regular file that starts as
+/// ours do.
 pub fn is_job_file(path: &Path) -> bool {
-    let Ok(Some(bytes)) = small_regular_file(path) else {
+    let Ok(meta) = std::fs::metadata(path) else {
         return false;
     };
-    serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .is_some_and(|v| v.get(MARK).is_some())
+    let mut start = Vec::with_capacity(START.len());
+    meta.is_file()
+        && File::open(path)
+            .and_then(|f| f.take(START.len() as u64).read_to_end(&mut start))
+            .is_ok()
+        && start == START
 }
 
 /// Reads the job file at `path`: ours, of this version, with a link that has not expired.
@@ -143,7 +212,7 @@ pub fn read(path: &Path) -> Result<Job, Failure> {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             return Err(usage(format!(
-                "{name} is not a job file of `users --detach` (not a regular file of at most 64 KiB)"
+                "{name} is not a job file of `users --detach` (not a regular file of at most 4 MiB)"
             )))
         }
         Err(e) => return Err(usage(format!("the job file {name} cannot be read: {e}"))),
@@ -175,6 +244,12 @@ pub fn read(path: &Path) -> Result<Job, Failure> {
             expired.to_rfc3339()
         )));
     }
+    if let Some(at) = file.cancelled_at {
+        return Err(usage(format!(
+            "the export the job file {name} names was cancelled at Braze (at {}): start a new export",
+            at.to_rfc3339()
+        )));
+    }
     Ok(Job {
         job: file.job,
         fields: file.fields,
@@ -192,7 +267,8 @@ impl Job {
         if self.endpoint != workspace.endpoint {
             return Err(usage(format!(
                 "the job file {name} belongs to another endpoint ({}; this run uses {})",
-                self.endpoint, workspace.endpoint
+                shown(&self.endpoint),
+                shown(&workspace.endpoint)
             )));
         }
         if fingerprint(&self.key_salt, &workspace.key) != self.key_sha256 {
@@ -201,5 +277,25 @@ impl Job {
             )));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abandoning_removes_only_the_file_it_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.json");
+        reserve(&path).ok().unwrap().abandon();
+        assert!(!path.exists());
+        // A file put at the path meanwhile (another's) stays.
+        let reserved = reserve(&path).ok().unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, "mine").unwrap();
+        reserved.abandon();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+        assert!(!is_job_file(&path));
     }
 }

@@ -123,7 +123,7 @@ pub fn no_link(segment_id: &str, prefix: &str, left: &str) -> Failure {
 /// A download that failed. Whatever failed, the export this run started is cancelled (best
 /// effort): a run that gives up never comes back for it, and it would block the segment's next
 /// export for hours.
-pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadError) -> Failure {
+pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadError, picked_up: bool) -> Failure {
     let message = match &error {
         DownloadError::NotReady { waited, polls, .. } => format!(
             "the export was not ready after {} ({} of its link): raise --max-wait (Braze takes an hour or \
@@ -134,10 +134,11 @@ pub async fn download_failed(client: &Client, segment_id: &str, error: DownloadE
         error => format!("the export could not be downloaded: {}", shown(&error.to_string())),
     };
     cancel(client, segment_id).await;
+    let which = if picked_up { "the job file names" } else { "it started" };
     Failure {
         code: 1,
         message: format!(
-            "{message}\n  this run gave up on the export it started, so it asked Braze to cancel it (see above): \
+            "{message}\n  this run gave up on the export {which}, so it asked Braze to cancel it (see above): \
              the segment is not blocked for the next export"
         ),
     }
@@ -223,6 +224,14 @@ pub fn stopped_failure(output: &Output, stop: Stop) -> Failure {
     }
 }
 
+/// Whether this process had an export cancelled at Braze (one command a process).
+static CANCELLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once Braze answered a cancel of this process as done.
+pub fn cancelled_at_braze() -> bool {
+    CANCELLED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The export `--detach` started cannot be recorded (`why`): its link would be lost, so it is
 /// cancelled at Braze (this run started it).
 pub async fn detach_failed(client: &Client, segment_id: &str, why: String) -> Failure {
@@ -243,7 +252,10 @@ async fn cancel(client: &Client, segment_id: &str) {
     let cancelled = tokio::time::timeout(CANCEL_WAIT, client.cancel_users_export(segment_id));
     tokio::select! {
         answer = cancelled => match answer {
-            Ok(Ok(())) => note!("users: the export was cancelled at Braze"),
+            Ok(Ok(())) => {
+                CANCELLED.store(true, std::sync::atomic::Ordering::Relaxed);
+                note!("users: the export was cancelled at Braze");
+            }
             Ok(Err(e)) => note!("users: Braze did not cancel the export: {}", shown(&e.to_string())),
             Err(_) => note!(
                 "users: Braze did not answer the cancel within {}s; the export may still run there",

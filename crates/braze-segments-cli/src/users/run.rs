@@ -16,7 +16,8 @@ use super::paths::dir_of;
 use super::progress::Progress;
 use super::read::{self, Stopped};
 use super::report::{
-    detach_failed, download_failed, incomplete, no_link, start_failed, stopped, stopped_failure, summary, Open, Started,
+    cancelled_at_braze, detach_failed, download_failed, incomplete, no_link, start_failed, stopped, stopped_failure,
+    summary, Open, Started,
 };
 use super::signals::{interrupt, Interrupt, Stop};
 use super::{Plan, UsersArgs};
@@ -24,27 +25,38 @@ use crate::term::{brief, note, shown};
 use crate::workspace::{Workspace, DEMO};
 use crate::Failure;
 
+/// What one run carries through its steps: the signals it listens for, its progress line and
+/// when it started.
+struct Session {
+    interrupted: Interrupt,
+    progress: Progress,
+    started: Instant,
+}
+
 /// The first and the longest interval between polls of the export's link.
 const POLL_FIRST: Duration = Duration::from_secs(2);
 const POLL_LONGEST: Duration = Duration::from_secs(30);
 
 /// Runs the command as [`super::check`] planned it; progress and a summary on stderr.
 pub async fn run(client: &Client, workspace: &Workspace, plan: Plan, args: &UsersArgs) -> Result<(), Failure> {
-    let started = Instant::now();
     // From here on, the stopping signals no longer end the process before it has tidied up.
-    let mut interrupted = interrupt();
-    let mut progress = Progress::new();
+    let mut session = Session {
+        interrupted: interrupt(),
+        progress: Progress::new(),
+        started: Instant::now(),
+    };
+    let s = &mut session;
     match plan {
         Plan::Run { export, fields, out } => {
             // Before the export starts: a file that cannot be written stops nothing at Braze.
             let output = Output::open(&out, args.overwrite, args.format, &fields)?;
-            let (job, output) = start(client, &export, output, &mut interrupted, &mut progress).await?;
-            fetch(client, &job, output, args, &mut interrupted, &mut progress, started).await
+            let (job, output) = start(client, &export, output, s).await?;
+            fetch(client, &job, output, args, s, false).await
         }
         Plan::Detach { export, fields, job } => {
             let reserved = job_file::reserve(&job)?;
-            let (started_job, reserved) = start(client, &export, reserved, &mut interrupted, &mut progress).await?;
-            progress.finish();
+            let (started_job, reserved) = start(client, &export, reserved, s).await?;
+            s.progress.finish();
             match reserved.write(workspace, &fields, &started_job) {
                 Ok(path) => {
                     let demo = if workspace.endpoint == DEMO { "--demo " } else { "" };
@@ -66,7 +78,7 @@ pub async fn run(client: &Client, workspace: &Workspace, plan: Plan, args: &User
             job.check_workspace(workspace, &path)?;
             let output = Output::open(&out, args.overwrite, args.format, &job.fields)?;
             let prefix = job.job.object_prefix().map(|p| brief(p).into_owned());
-            progress.say(&format!(
+            s.progress.say(&format!(
                 "users: picking up the export of segment {} (object prefix {}) from {}",
                 brief(job.job.segment_id()),
                 prefix.as_deref().unwrap_or("(none given)"),
@@ -77,10 +89,21 @@ pub async fn run(client: &Client, workspace: &Workspace, plan: Plan, args: &User
                 // same export anew, so that the pick-up runs end to end without an account.
                 note!("demo: the stand-in of the run that detached ended with it; this run's stand-in prepares the same export anew");
                 let export = UsersExport::new(job.job.segment_id(), job.fields.clone());
-                let (again, output) = start(client, &export, output, &mut interrupted, &mut progress).await?;
-                return fetch(client, &again, output, args, &mut interrupted, &mut progress, started).await;
+                let (again, output) = start(client, &export, output, s).await?;
+                return fetch(client, &again, output, args, s, false).await;
             }
-            fetch(client, &job.job, output, args, &mut interrupted, &mut progress, started).await
+            let fetched = fetch(client, &job.job, output, args, s, true).await;
+            if fetched.is_err() && cancelled_at_braze() {
+                // The job is over: a later pick-up would wait for an export that no longer runs.
+                match job_file::mark_cancelled(&path) {
+                    Ok(()) => note!("users: the job file {} is marked cancelled", path.display()),
+                    Err(why) => note!(
+                        "users: the job file {} could not be marked cancelled: {why}",
+                        path.display()
+                    ),
+                }
+            }
+            fetched
         }
     }
 }
@@ -93,9 +116,11 @@ async fn start<O: Into<Open>>(
     client: &Client,
     export: &UsersExport,
     open: O,
-    interrupted: &mut Interrupt,
-    progress: &mut Progress,
+    session: &mut Session,
 ) -> Result<(UsersExportJob, O), Failure> {
+    let Session {
+        interrupted, progress, ..
+    } = session;
     let segment_id = export.segment_id();
     let signal = Cell::new(None);
     let stop = async {
@@ -150,10 +175,15 @@ async fn fetch(
     job: &UsersExportJob,
     mut output: Output,
     args: &UsersArgs,
-    interrupted: &mut Interrupt,
-    progress: &mut Progress,
-    started: Instant,
+    session: &mut Session,
+    picked_up: bool,
 ) -> Result<(), Failure> {
+    let Session {
+        interrupted,
+        progress,
+        started,
+    } = session;
+    let started = *started;
     let segment_id = job.segment_id();
     let mut options = DownloadOptions::default()
         .poll_interval(POLL_FIRST, POLL_LONGEST)
@@ -173,7 +203,7 @@ async fn fetch(
         Ok(Ok(archive)) => archive,
         Ok(Err(e)) => {
             progress.finish();
-            return Err(download_failed(client, segment_id, e).await);
+            return Err(download_failed(client, segment_id, e, picked_up).await);
         }
         Err(stop) => {
             progress.finish();

@@ -4,7 +4,7 @@ use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use braze_segments::SegmentRecord;
@@ -168,42 +168,18 @@ fn a_resume_after_a_torn_write_yields_every_segment_exactly_once() {
 
 #[test]
 fn an_export_killed_mid_way_and_resumed_yields_every_segment_exactly_once() {
-    // Every answer is held 15 ms, so the export takes a few seconds and is killed mid-way.
-    let slow = MockConfig {
-        segments: 600,
-        rate_limit: None,
-        faults: FaultConfig {
-            rate: 1.0,
-            kinds: vec![Fault::Delay],
-            delay: Duration::from_millis(15),
-            ..FaultConfig::default()
-        },
-        ..MockConfig::default()
-    };
-    let stand_in = StandIn::start(slow);
+    let stand_in = StandIn::start(common::slow(600));
     let dir = tempfile::tempdir().unwrap();
     for format in ["jsonl", "csv"] {
         let out = dir.path().join(format!("killed.{format}"));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("braze-segments"))
-            .env_clear()
-            .env("BRAZE_API_KEY", stand_in.braze().api_key())
-            .env("BRAZE_REST_ENDPOINT", stand_in.braze().url())
+        let child = stand_in
+            .process()
             .args(["export", "--concurrency", "4", "--format", format, "--out"])
             .arg(&out)
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        while std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) < 20_000 {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the export never got going"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        let partial = std::fs::read(&out).unwrap().len();
+        let partial = common::kill_once_written(child, &out, 20_000);
 
         stand_in
             .cli()

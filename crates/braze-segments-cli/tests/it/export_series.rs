@@ -5,10 +5,10 @@ use crate::common;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use braze_segments::SegmentRecord;
-use braze_segments_mock_server::{Endpoint, Fault, FaultConfig, MockConfig, RateLimitConfig};
+use braze_segments_mock_server::{Endpoint, MockConfig, RateLimitConfig};
 use common::{no_rate_limit, RunExpecting as _, StandIn};
 
 fn records(path: &Path) -> Vec<SegmentRecord> {
@@ -109,22 +109,11 @@ fn csv_groups(path: &Path) -> Vec<(String, Vec<csv::StringRecord>)> {
 
 #[test]
 fn a_series_export_killed_mid_way_and_resumed_holds_every_record_whole() {
-    // Every answer is held 15 ms, so the export takes a few seconds and is killed mid-way.
-    let stand_in = StandIn::start(MockConfig {
-        segments: 300,
-        rate_limit: None,
-        faults: FaultConfig {
-            rate: 1.0,
-            kinds: vec![Fault::Delay],
-            delay: Duration::from_millis(15),
-            ..FaultConfig::default()
-        },
-        ..MockConfig::default()
-    });
+    let stand_in = StandIn::start(common::slow(300));
     let dir = tempfile::tempdir().unwrap();
     for format in ["jsonl", "csv"] {
         let out = dir.path().join(format!("killed.{format}"));
-        let mut child = stand_in
+        let child = stand_in
             .process()
             .args([
                 "export",
@@ -140,17 +129,7 @@ fn a_series_export_killed_mid_way_and_resumed_holds_every_record_whole() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        while std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) < 20_000 {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the export never got going"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        let partial = std::fs::read(&out).unwrap().len();
+        let partial = common::kill_once_written(child, &out, 20_000);
 
         // Resumed without --series: the file's own series (days and end) go on.
         stand_in
@@ -213,6 +192,19 @@ fn a_resume_refuses_another_series_and_an_export_without_one() {
         assert!(stderr.contains(says), "{flags:?}: {stderr}");
         assert_eq!(std::fs::read(file).unwrap(), before, "the file is left as it was");
     }
+    // A notes file whose series Braze would refuse (tampered): refused when the file is opened.
+    let notes = dir.path().join("with.jsonl.braze-export.json");
+    let mut sidecar: serde_json::Value = serde_json::from_slice(&std::fs::read(&notes).unwrap()).unwrap();
+    let kept = sidecar.clone();
+    sidecar["series"]["days"] = 500.into();
+    std::fs::write(&notes, serde_json::to_vec(&sidecar).unwrap()).unwrap();
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["export", "--resume", "--out"])
+        .arg(&with)
+        .run_expecting(2);
+    assert!(stderr.contains("a series of 500 days"), "{stderr}");
+    std::fs::write(&notes, serde_json::to_vec(&kept).unwrap()).unwrap();
     // The same series, or none said, continues.
     stand_in
         .cli()

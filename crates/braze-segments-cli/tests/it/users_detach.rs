@@ -163,7 +163,7 @@ fn a_job_file_is_never_an_output_nor_replaced() {
         for path in [&job, &link] {
             let (_, stderr) = stand_in.cli().args(&args).arg(path).run_expecting(2);
             assert!(
-                stderr.contains("users job file") || stderr.contains("already exists"),
+                stderr.contains("users job file") || stderr.contains("a file of braze-segments"),
                 "{args:?}: {stderr}"
             );
         }
@@ -193,6 +193,18 @@ fn a_pick_up_that_gives_up_cancels_the_export_the_job_names() {
     assert!(stderr.contains("the export was cancelled at Braze"), "{stderr}");
     assert_eq!(stand_in.braze().counters().requests(Endpoint::ExportSegmentCancel), 1);
     assert!(!out.exists());
+    assert!(stderr.contains("the export the job file names"), "{stderr}");
+    assert!(stderr.contains("is marked cancelled"), "{stderr}");
+    // The job is over: a later pick-up says so at once, instead of waiting for nothing.
+    let (_, stderr) = stand_in
+        .cli()
+        .args(["users", "--job"])
+        .arg(&job)
+        .arg("--out")
+        .arg(&out)
+        .run_expecting(2);
+    assert!(stderr.contains("was cancelled at Braze"), "{stderr}");
+    assert_eq!(stand_in.braze().counters().requests(Endpoint::ExportSegmentCancel), 1);
 }
 
 #[test]

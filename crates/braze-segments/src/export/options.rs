@@ -112,7 +112,10 @@ impl ExportOptions {
     /// request per segment), into [`SegmentRecord::series`]: a record is yielded whole, details
     /// and series, or as an [`ExportError`]. A segment whose listing says analytics tracking is
     /// off (`analytics_tracking_enabled: false`) has no history at Braze: no request is made
-    /// for it, its record has no series, and [`ExportStream::untracked`] names it. Fix
+    /// for it, its record has no series, and [`ExportStream::untracked`] names it; so does one
+    /// whose series call Braze refuses with a 400 that does not name its id as unknown (what
+    /// Braze answers for an untracked segment is not documented). Any other failure of the
+    /// series call fails the record. Fix
     /// [`SeriesRange::ending_at`] for an export that may be resumed later, so that every record
     /// covers the same days. A range outside 1 to 100 days ends the export before any request
     /// with [`Error::InvalidInput`].

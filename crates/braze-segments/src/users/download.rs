@@ -67,7 +67,7 @@ impl Client {
                 };
                 if their_now.is_some_and(|t| t >= expiry) {
                     return Err(DownloadError::Expired {
-                        expired_at: Some(expiry.into()),
+                        expired_at: super::storage::utc(expiry),
                     });
                 }
             }

@@ -217,7 +217,7 @@ impl UsersExportJob {
     /// no link. A download refuses an expired link; check this before waiting on an old job.
     pub fn link_expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         let url = url::Url::parse(self.download.as_deref()?.trim()).ok()?;
-        super::storage::link_expiry(&url).map(Into::into)
+        super::storage::link_expiry(&url).and_then(super::storage::utc)
     }
 }
 
@@ -296,16 +296,29 @@ mod tests {
 
     #[test]
     fn a_kept_job_says_when_it_started_and_when_its_link_ends() {
-        let at = chrono::DateTime::parse_from_rfc3339("2024-07-25T13:50:47Z").unwrap().to_utc();
+        let at = chrono::DateTime::parse_from_rfc3339("2024-07-25T13:50:47Z")
+            .unwrap()
+            .to_utc();
         let link = "https://b.s3.amazonaws.com/p.zip?X-Amz-Date=20240725T135047Z&X-Amz-Expires=14400&X-Amz-Signature=s";
         let job = UsersExportJob::from_parts("seg", None, Some(link.into())).with_started_at(at);
         let kept: UsersExportJob = serde_json::from_str(&serde_json::to_string(&job).unwrap()).unwrap();
         assert_eq!(kept.started_at(), Some(at));
         assert_eq!(kept.link_expires_at(), Some(at + chrono::Duration::hours(4)));
         assert_eq!(UsersExportJob::from_parts("seg", None, None).link_expires_at(), None);
+        // Expiries beyond what a date-time holds are no expiry, not a panic.
+        for far in [
+            "Expires=99999999999999",
+            "X-Amz-Date=20240725T135047Z&X-Amz-Expires=9999999999999",
+        ] {
+            let job = UsersExportJob::from_parts("seg", None, Some(format!("https://b.example.com/p.zip?{far}")));
+            assert_eq!(job.link_expires_at(), None, "{far}");
+        }
         let bare: UsersExportJob = serde_json::from_str(r#"{"segment_id":"seg"}"#).unwrap();
         assert!(bare.goes_to_own_bucket() && bare.started_at().is_none());
-        assert!(serde_json::from_str::<UsersExportJob>(r#"{"url":"https://x"}"#).is_err(), "no segment");
+        assert!(
+            serde_json::from_str::<UsersExportJob>(r#"{"url":"https://x"}"#).is_err(),
+            "no segment"
+        );
     }
 
     #[test]

@@ -111,6 +111,13 @@ pub(crate) fn link_expiry(url: &url::Url) -> Option<SystemTime> {
     amz.or(expires)
 }
 
+/// `at` as a UTC date-time, when chrono can hold it (a link may name any year: converting with
+/// `From` panics outside chrono's range).
+pub(crate) fn utc(at: SystemTime) -> Option<DateTime<Utc>> {
+    let since = at.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    DateTime::from_timestamp(i64::try_from(since.as_secs()).ok()?, since.subsec_nanos())
+}
+
 fn epoch(secs: u64) -> Option<SystemTime> {
     SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }

@@ -187,10 +187,11 @@ impl CsvRows {
         let size = restored(std::str::from_utf8(&self.cells[CSV_HEADER.len() + 2]).unwrap_or("x")).to_owned();
         let expected = match &points[..] {
             b"" => 1,
-            digits if digits.iter().all(u8::is_ascii_digit) && digits.len() <= 3 => u64::from(
+            // As many as Braze sent (the writer keeps every point): up to nine digits.
+            digits if digits.iter().all(u8::is_ascii_digit) && digits.len() <= 9 => u64::from(
                 std::str::from_utf8(digits)
                     .ok()
-                    .and_then(|d| d.parse::<u16>().ok())
+                    .and_then(|d| d.parse::<u32>().ok())
                     .unwrap_or(0),
             )
             .max(1),

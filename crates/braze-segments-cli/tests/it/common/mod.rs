@@ -190,3 +190,34 @@ pub fn read_request_head(stream: &mut impl std::io::Read) -> String {
     }
     String::from_utf8_lossy(&head).into_owned()
 }
+
+/// A stand-in of `segments` that holds every answer 15 ms: an export takes a few seconds, long
+/// enough to be killed mid-way.
+pub fn slow(segments: usize) -> MockConfig {
+    MockConfig {
+        segments,
+        rate_limit: None,
+        faults: braze_segments_mock_server::FaultConfig {
+            rate: 1.0,
+            kinds: vec![braze_segments_mock_server::Fault::Delay],
+            delay: std::time::Duration::from_millis(15),
+            ..braze_segments_mock_server::FaultConfig::default()
+        },
+        ..MockConfig::default()
+    }
+}
+
+/// SIGKILLs `child` once `out` holds `bytes`; the bytes it had then.
+pub fn kill_once_written(mut child: std::process::Child, out: &std::path::Path, bytes: u64) -> usize {
+    let started = std::time::Instant::now();
+    while std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) < bytes {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the export never got going"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    std::fs::read(out).unwrap().len()
+}
