@@ -13,7 +13,7 @@ const USAGE: &str = "usage: cargo xtask <generate|check|bench>
              compare the snapshots with fresh generation
   bench [--endpoint URL] [--requests N] [--concurrency C] [--rounds R] [--export-sizes 10000,50000]
         [--series-days 30] [--users-sizes 10000,100000,1000000]
-        [--budget-only | --users-only | --exports-only] [--no-build-cost]
+        [--budget-only | --users-only | --exports-only | --instructions-only] [--no-build-cost]
              release-build and run the benchmarks; results in target/bench/results.json;
              then the build cost (below)
   build-cost [--rounds N]

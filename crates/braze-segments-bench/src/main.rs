@@ -10,8 +10,11 @@
 //! 4. Budget use: an export with a quarter share of a stand-in budget, per window.
 //! 5. The users export: `braze-segments users` end to end with its peak RSS (100k and 1M users),
 //!    and the archive reader alone in users/s on one thread.
+//! 6. Instructions per `segment_details` call, SDK and plain, counted by callgrind
+//!    ([`instructions`]): deterministic, where calls per second are noisy.
 
 mod budget;
+mod instructions;
 mod users;
 
 use std::path::PathBuf;
@@ -49,6 +52,12 @@ struct Args {
     /// Only the exports (with and without a series).
     #[arg(long)]
     exports_only: bool,
+    /// Only the instructions per call (callgrind).
+    #[arg(long)]
+    instructions_only: bool,
+    /// (Internal) make the counted calls of one variant, `sdk` or `plain`, under callgrind.
+    #[arg(long, hide = true)]
+    count_calls: Option<String>,
     /// Only the budget-use measurement.
     #[arg(long)]
     budget_only: bool,
@@ -106,6 +115,34 @@ fn main() {
             .build()
             .unwrap()
     };
+    if let Some(variant) = &args.count_calls {
+        let url = args.endpoint.as_deref().expect("--count-calls needs --endpoint");
+        let key = std::env::var("BRAZE_API_KEY").expect("--count-calls needs BRAZE_API_KEY");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let lister = {
+            let _guard = rt.enter();
+            Client::builder().api_key(key.clone()).endpoint(url).build().unwrap()
+        };
+        let ids: Vec<String> = rt
+            .block_on(lister.segments_page(0, braze_segments::SortDirection::Asc))
+            .expect("listing segments")
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        drop(rt);
+        instructions::run_variant(variant, url, &key, &ids);
+        return;
+    }
+    if args.instructions_only {
+        let bench = std::env::current_exe().unwrap();
+        if let Some(c) = instructions::measure(&args.cli, &bench) {
+            describe_instructions(&c);
+        }
+        return;
+    }
     let server_rt = runtime(1, "bench-server");
     let client_rt = runtime(0, "bench-client");
     if args.budget_only {
@@ -176,6 +213,13 @@ fn main() {
         println!("plain reqwest: {plain_median:.0} calls/s");
         println!("ratio sdk/plain: {ratio:.3}");
     }
+    let counted = if args.endpoint.is_none() && !args.exports_only {
+        let counted = instructions::measure(&args.cli, &std::env::current_exe().unwrap());
+        counted.iter().for_each(describe_instructions);
+        counted
+    } else {
+        None
+    };
     drop(stand_in);
 
     let mut exports = Vec::new();
@@ -224,6 +268,12 @@ fn main() {
             "peak_rss_mib": e.peak_rss_mib,
         })).collect::<Vec<_>>(),
         "cold_details_ms": cold_ms,
+        "instructions_per_call": counted.map(|c| serde_json::json!({
+            "calls": instructions::CALLS,
+            "sdk": c.sdk,
+            "plain_with_timeout": c.plain,
+            "sdk_extra": c.sdk - c.plain,
+        })),
         "budget_use": budget_use.map(|b| serde_json::json!({
             "share": b.share,
             "limit": b.limit,
@@ -249,6 +299,16 @@ fn main() {
     }
     std::fs::write(&args.out, serde_json::to_string_pretty(&results).unwrap()).unwrap();
     println!("results: {}", args.out.display());
+}
+
+fn describe_instructions(c: &instructions::Counted) {
+    println!(
+        "instructions per call ({} calls one after another, callgrind): sdk {:.0}, plain reqwest with a 30-s timeout {:.0}, the SDK's extra {:.0}",
+        instructions::CALLS,
+        c.sdk,
+        c.plain,
+        c.sdk - c.plain
+    );
 }
 
 fn quiet_stand_in(segments: usize) -> MockConfig {

@@ -1,0 +1,164 @@
+//! Instructions per `segment_details` call, SDK and plain reqwest, counted by callgrind: a
+//! figure that does not move between runs, beside the noisy calls per second.
+//!
+//! The stand-in runs as its own process (`braze-segments mock-server`, release). This binary is
+//! run once per variant under `valgrind --tool=callgrind --collect-atstart=no
+//! --toggle-collect=*counted_<variant>*`: it warms up (connection, first calls: not counted),
+//! then makes the calls one after another on a current-thread runtime inside
+//! `counted_sdk`/`counted_plain`, so callgrind counts exactly those calls' instructions, the
+//! client's work only.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use braze_segments::Client;
+
+/// Calls counted per variant (after the warm-up).
+pub const CALLS: usize = 2_000;
+const WARM_UP: usize = 200;
+
+/// What one run under callgrind measures: the variant and where the stand-in is.
+pub struct Counted {
+    pub sdk: f64,
+    pub plain: f64,
+}
+
+/// Runs in the child: `variant` ("sdk" or "plain") against `url` with `key`, on one thread.
+pub fn run_variant(variant: &str, url: &str, key: &str, ids: &[String]) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    match variant {
+        "sdk" => {
+            let client = {
+                let _guard = rt.enter();
+                Client::builder().api_key(key).endpoint(url).build().unwrap()
+            };
+            sdk_calls(&rt, &client, ids, WARM_UP);
+            counted_sdk(&rt, &client, ids, CALLS);
+        }
+        "plain" => {
+            let client = reqwest::Client::new();
+            let details = format!("{url}/segments/details");
+            plain_calls(&rt, &client, &details, key, ids, WARM_UP);
+            counted_plain(&rt, &client, &details, key, ids, CALLS);
+        }
+        other => panic!("no variant {other}"),
+    }
+}
+
+fn sdk_calls(rt: &tokio::runtime::Runtime, client: &Client, ids: &[String], n: usize) {
+    rt.block_on(async {
+        for i in 0..n {
+            client.segment_details(&ids[i % ids.len()]).await.expect("sdk call");
+        }
+    });
+}
+
+#[inline(never)]
+fn counted_sdk(rt: &tokio::runtime::Runtime, client: &Client, ids: &[String], n: usize) {
+    sdk_calls(rt, client, ids, n);
+}
+
+fn plain_calls(rt: &tokio::runtime::Runtime, client: &reqwest::Client, url: &str, key: &str, ids: &[String], n: usize) {
+    rt.block_on(async {
+        for i in 0..n {
+            client
+                .get(url)
+                .query(&[("segment_id", &ids[i % ids.len()])])
+                .bearer_auth(key)
+                .timeout(std::time::Duration::from_secs(30))
+                .send()
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .expect("plain call")
+                .json::<crate::PlainDetails>()
+                .await
+                .expect("plain decode");
+        }
+    });
+}
+
+#[inline(never)]
+fn counted_plain(
+    rt: &tokio::runtime::Runtime,
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    ids: &[String],
+    n: usize,
+) {
+    plain_calls(rt, client, url, key, ids, n);
+}
+
+/// Starts the stand-in process, runs both variants under callgrind, and returns instructions
+/// per call; `None` (said why) without valgrind.
+pub fn measure(cli: &Path, bench: &Path) -> Option<Counted> {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("instructions per call: skipped (valgrind is not installed)");
+        return None;
+    }
+    let mut server = Command::new(cli)
+        .args([
+            "mock-server",
+            "--addr",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "off",
+            "--segments",
+            "100",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting the stand-in");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(server.stdout.take().unwrap()));
+    let mut url = None;
+    let mut key = None;
+    for line in lines.by_ref().map_while(Result::ok).take(20) {
+        if let Some(rest) = line.split("BRAZE_REST_ENDPOINT=").nth(1) {
+            url = Some(rest.trim().to_owned());
+        }
+        if let Some(rest) = line.split("BRAZE_API_KEY=").nth(1) {
+            key = Some(rest.trim().to_owned());
+        }
+        if url.is_some() && key.is_some() {
+            break;
+        }
+    }
+    // Keep reading its stdout, so that it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    let (url, key) = (url.expect("the stand-in's URL"), key.expect("the stand-in's key"));
+    let counted = |variant: &str| -> f64 {
+        let out = tempfile::NamedTempFile::new().unwrap();
+        let status = Command::new("valgrind")
+            .args([
+                "--tool=callgrind",
+                "--collect-atstart=no",
+                &format!("--toggle-collect=*counted_{variant}*"),
+            ])
+            .arg(format!("--callgrind-out-file={}", out.path().display()))
+            .arg(bench)
+            .args(["--count-calls", variant, "--endpoint", &url, "--cli"])
+            .arg(cli)
+            .env("BRAZE_API_KEY", &key)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("running valgrind");
+        assert!(status.success(), "the {variant} run under callgrind failed");
+        let text = std::fs::read_to_string(out.path()).unwrap();
+        let total: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+            .and_then(|n| n.split_whitespace().next()?.parse().ok())
+            .expect("callgrind's total");
+        total / CALLS as f64
+    };
+    let sdk = counted("sdk");
+    let plain = counted("plain");
+    let _ = server.kill();
+    let _ = server.wait();
+    Some(Counted { sdk, plain })
+}
