@@ -116,17 +116,9 @@ pub fn fields(text: &str) -> Vec<String> {
 #[derive(Debug)]
 pub enum Plan {
     /// Start the export, wait for it, download it to `out`.
-    Run {
-        export: UsersExport,
-        fields: Vec<String>,
-        out: PathBuf,
-    },
+    Run { export: UsersExport, out: PathBuf },
     /// Start the export and write its job file.
-    Detach {
-        export: UsersExport,
-        fields: Vec<String>,
-        job: PathBuf,
-    },
+    Detach { export: UsersExport, job: PathBuf },
     /// Wait for and download the export a job file names.
     PickUp {
         job: Box<job_file::Job>,
@@ -157,7 +149,7 @@ pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
                 .out
                 .clone()
                 .ok_or_else(|| usage("--job needs --out: where to write the users".into()))?;
-            if same_file(&out, job) {
+            if names_the_job(&out, job) {
                 return Err(usage(format!(
                     "--out {} is the job file: the users go to another file",
                     out.display()
@@ -184,9 +176,9 @@ pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
                     )));
                 }
             }
-            let (export, fields) = export_of(args)?;
+            let export = export_of(args)?;
             // What the job file holds besides the fields is well under 64 KiB.
-            let fields_bytes: u64 = fields.iter().map(|f| f.len() as u64 + 3).sum();
+            let fields_bytes: u64 = export.fields().iter().map(|f| f.len() as u64 + 3).sum();
             if fields_bytes + 64 * 1024 > job_file::MAX_BYTES {
                 return Err(usage(format!(
                     "--fields names {fields_bytes} bytes of fields: more than a job file holds; name fewer fields"
@@ -195,7 +187,6 @@ pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
             paths::check_writable_dir(paths::dir_of(job), "the directory of --job")?;
             Ok(Plan::Detach {
                 export,
-                fields,
                 job: job.clone(),
             })
         }
@@ -204,15 +195,15 @@ pub fn check(args: &UsersArgs) -> Result<Plan, Failure> {
                 .out
                 .clone()
                 .ok_or_else(|| usage("--out is needed: where to write the users".into()))?;
-            let (export, fields) = export_of(args)?;
+            let export = export_of(args)?;
             check_out(args, &out)?;
-            Ok(Plan::Run { export, fields, out })
+            Ok(Plan::Run { export, out })
         }
     }
 }
 
 /// Whether `out` and the job file are one file (by path, or the same file reached otherwise).
-fn same_file(out: &std::path::Path, job: &std::path::Path) -> bool {
+fn names_the_job(out: &std::path::Path, job: &std::path::Path) -> bool {
     out == job
         || std::fs::canonicalize(out)
             .ok()
@@ -221,7 +212,7 @@ fn same_file(out: &std::path::Path, job: &std::path::Path) -> bool {
 }
 
 /// The export to start: segment, fields and callback, checked as a start would check them.
-fn export_of(args: &UsersArgs) -> Result<(UsersExport, Vec<String>), Failure> {
+fn export_of(args: &UsersArgs) -> Result<UsersExport, Failure> {
     let segment_id = args.segment_id.as_deref().unwrap_or_default();
     if segment_id.trim().is_empty() {
         return Err(usage("the segment id is empty: give a segment's API identifier".into()));
@@ -234,7 +225,7 @@ fn export_of(args: &UsersArgs) -> Result<(UsersExport, Vec<String>), Failure> {
                 .into(),
         ));
     }
-    let mut export = UsersExport::new(segment_id, fields.clone());
+    let mut export = UsersExport::new(segment_id, fields);
     if let Some(url) = &args.callback_url {
         export = export.callback_endpoint(url.clone());
     }
@@ -242,7 +233,7 @@ fn export_of(args: &UsersArgs) -> Result<(UsersExport, Vec<String>), Failure> {
     export
         .check()
         .map_err(|e| usage(crate::term::shown(&e.to_string()).into_owned()))?;
-    Ok((export, fields))
+    Ok(export)
 }
 
 /// Refuses an `--out` (and `--keep-archive`) that cannot be written.

@@ -12,8 +12,7 @@
 //! a JSON object with `"braze_segments_export": 1`; any other file of that name is never
 //! replaced.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use braze_segments::SortDirection;
 use serde::{Deserialize, Serialize};
@@ -21,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::ExportFormat;
 use crate::out_file::notes;
 pub use crate::workspace::Workspace;
-use crate::workspace::{fingerprint, hex, new_salt};
+use crate::workspace::{fingerprint, new_salt};
 
 /// The version of the sidecar's layout; also the mark that a sidecar is ours.
 const VERSION: u32 = 1;
@@ -102,19 +101,7 @@ impl Sidecar {
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let mut text = serde_json::to_vec_pretty(self).expect("serializes");
         text.push(b'\n');
-        let mut temp = path.as_os_str().to_owned();
-        temp.push(format!(".{}.tmp", hex(&rand::random::<[u8; 6]>())));
-        let temp = PathBuf::from(temp);
-        let written = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .and_then(|mut file| file.write_all(&text).and_then(|()| file.sync_all()))
-            .and_then(|()| std::fs::rename(&temp, path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        written
+        notes::write_whole(path, &text, false)
     }
 }
 

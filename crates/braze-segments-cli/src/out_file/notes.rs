@@ -86,3 +86,29 @@ pub fn refuse_as_output(out: &Path) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// Writes `bytes` at `path` whole or not at all: a new file beside it (mode 0600 when
+/// `private`), synced, then renamed over it. The files of ours beside an output (an export's
+/// notes file, a users job file) are written so.
+pub fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".{}.tmp", crate::workspace::hex(&rand::random::<[u8; 6]>())));
+    let temp = PathBuf::from(temp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let written = options
+        .open(&temp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}

@@ -162,21 +162,7 @@ pub fn mark_cancelled(path: &Path) -> Result<(), String> {
     file.cancelled_at = Some(chrono::Utc::now());
     let mut text = serde_json::to_vec(&file).expect("a job serializes");
     text.push(b'\n');
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".{}.tmp", crate::workspace::hex(&rand::random::<[u8; 6]>())));
-    let temp = PathBuf::from(temp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options
-        .open(&temp)
-        .and_then(|mut f| f.write_all(&text).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written.map_err(|e| e.to_string())
+    crate::out_file::notes::write_whole(path, &text, true).map_err(|e| e.to_string())
 }
 
 /// The bytes at `path` if it is a regular file no larger than a job file of ours.

@@ -158,10 +158,7 @@ pub async fn stopped(
 ) -> Failure {
     note!("users: interrupted ({})", stop.name());
     let open = open.into();
-    let mut failure = Failure {
-        code: stop.code(),
-        message: format!("interrupted ({}); {}", stop.name(), open.left()),
-    };
+    let mut failure = interrupted(stop, &open.left());
     open.close();
     match started {
         Started::Yes => cancel(client, segment_id).await,
@@ -204,7 +201,7 @@ impl Open {
     /// What the run leaves of it, said in a failure.
     pub fn left(&self) -> String {
         match self {
-            Open::Output(output) => format!("{} is left as it was", output.name()),
+            Open::Output(output) => left_as_it_was(output),
             Open::Job(_) => "no job file was written".into(),
         }
     }
@@ -217,11 +214,20 @@ impl Open {
     }
 }
 
-pub fn stopped_failure(output: &Output, stop: Stop) -> Failure {
+fn left_as_it_was(output: &Output) -> String {
+    format!("{} is left as it was", output.name())
+}
+
+/// A run stopped by `stop`, saying what it `left`.
+fn interrupted(stop: Stop, left: &str) -> Failure {
     Failure {
         code: stop.code(),
-        message: format!("interrupted ({}); {} is left as it was", stop.name(), output.name()),
+        message: format!("interrupted ({}); {left}", stop.name()),
     }
+}
+
+pub fn stopped_failure(output: &Output, stop: Stop) -> Failure {
+    interrupted(stop, &left_as_it_was(output))
 }
 
 /// Whether this process had an export cancelled at Braze (one command a process).

@@ -47,17 +47,17 @@ pub async fn run(client: &Client, workspace: &Workspace, plan: Plan, args: &User
     };
     let s = &mut session;
     match plan {
-        Plan::Run { export, fields, out } => {
+        Plan::Run { export, out } => {
             // Before the export starts: a file that cannot be written stops nothing at Braze.
-            let output = Output::open(&out, args.overwrite, args.format, &fields)?;
+            let output = Output::open(&out, args.overwrite, args.format, export.fields())?;
             let (job, output) = start(client, &export, output, s).await?;
             fetch(client, &job, output, args, s, false).await
         }
-        Plan::Detach { export, fields, job } => {
+        Plan::Detach { export, job } => {
             let reserved = job_file::reserve(&job)?;
             let (started_job, reserved) = start(client, &export, reserved, s).await?;
             s.progress.finish();
-            match reserved.write(workspace, &fields, &started_job) {
+            match reserved.write(workspace, export.fields(), &started_job) {
                 Ok(path) => {
                     let demo = if workspace.endpoint == DEMO { "--demo " } else { "" };
                     note!(
