@@ -73,7 +73,7 @@ fn plain_calls(rt: &tokio::runtime::Runtime, client: &reqwest::Client, url: &str
                 .await
                 .and_then(reqwest::Response::error_for_status)
                 .expect("plain call")
-                .json::<crate::PlainDetails>()
+                .json::<crate::calls::PlainDetails>()
                 .await
                 .expect("plain decode");
         }

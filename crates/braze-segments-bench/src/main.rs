@@ -14,6 +14,8 @@
 //!    ([`instructions`]): deterministic, where calls per second are noisy.
 
 mod budget;
+mod calls;
+mod exports;
 mod instructions;
 mod users;
 
@@ -24,7 +26,9 @@ use std::time::Instant;
 use braze_segments::Client;
 use braze_segments_mock_server::{MockBraze, MockConfig};
 use clap::Parser;
-use futures::StreamExt as _;
+
+use calls::{calls_per_second, median, Target};
+use exports::export;
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -76,25 +80,6 @@ struct Args {
 }
 
 /// The baseline's view of a details response: the same fields, plain serde.
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct PlainDetails {
-    message: String,
-    name: Option<String>,
-    description: Option<String>,
-    text_description: Option<String>,
-    tags: Option<Vec<Option<String>>>,
-    teams: Option<Vec<String>>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    updated_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-struct Target {
-    url: String,
-    key: String,
-    ids: Vec<String>,
-}
-
 fn main() {
     let args = Args::parse();
     // The stand-in gets its own runtime (one worker) so that it is the same server for both
@@ -321,141 +306,6 @@ fn quiet_stand_in(segments: usize) -> MockConfig {
 
 /// Alternating rounds of each variant; every round runs as one task on the client runtime's
 /// pinned worker, so both variants poll from the same thread.
-fn calls_per_second(rt: &tokio::runtime::Runtime, args: &Args, target: &Target) -> (Vec<f64>, Vec<f64>) {
-    let sdk = {
-        let _guard = rt.enter();
-        Client::builder()
-            .api_key(target.key.clone())
-            .endpoint(target.url.clone())
-            .build()
-            .unwrap()
-    };
-    let plain = reqwest::Client::new();
-    let details_url = format!("{}/segments/details", target.url);
-    let (concurrency, ids, key) = (
-        args.concurrency,
-        std::sync::Arc::new(target.ids.clone()),
-        target.key.clone(),
-    );
-    let sdk_round = |n: usize| {
-        let (sdk, ids) = (sdk.clone(), ids.clone());
-        rt.block_on(rt.spawn(async move {
-            let started = Instant::now();
-            futures::stream::iter(0..n)
-                .map(|i| {
-                    let (sdk, ids) = (sdk.clone(), ids.clone());
-                    async move { sdk.segment_details(&ids[i % ids.len()]).await.expect("sdk call") }
-                })
-                .buffer_unordered(concurrency)
-                .for_each(|_| async {})
-                .await;
-            n as f64 / started.elapsed().as_secs_f64()
-        }))
-        .unwrap()
-    };
-    let plain_round = |n: usize| {
-        let (plain, ids, url, key) = (plain.clone(), ids.clone(), details_url.clone(), key.clone());
-        rt.block_on(rt.spawn(async move {
-            let started = Instant::now();
-            futures::stream::iter(0..n)
-                .map(|i| {
-                    let (plain, ids, url, key) = (plain.clone(), ids.clone(), url.clone(), key.clone());
-                    async move {
-                        plain
-                            .get(url)
-                            .query(&[("segment_id", &ids[i % ids.len()])])
-                            .bearer_auth(key)
-                            .send()
-                            .await
-                            .and_then(reqwest::Response::error_for_status)
-                            .expect("plain call")
-                            .json::<PlainDetails>()
-                            .await
-                            .expect("plain decode")
-                    }
-                })
-                .buffer_unordered(concurrency)
-                .for_each(|_| async {})
-                .await;
-            n as f64 / started.elapsed().as_secs_f64()
-        }))
-        .unwrap()
-    };
-    // Warm both connection pools and code paths first.
-    sdk_round(args.requests / 10 + 1);
-    plain_round(args.requests / 10 + 1);
-    let (mut s, mut p) = (Vec::new(), Vec::new());
-    for round in 0..args.rounds {
-        // Alternate which goes first, so neither always follows the other.
-        if round.is_multiple_of(2) {
-            s.push(sdk_round(args.requests));
-            p.push(plain_round(args.requests));
-        } else {
-            p.push(plain_round(args.requests));
-            s.push(sdk_round(args.requests));
-        }
-        println!("  round {}: sdk {:.0}/s, plain {:.0}/s", round + 1, s[round], p[round]);
-    }
-    (s, p)
-}
-
-fn median(values: &[f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN; // not measured (null in the results)
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mid = sorted.len() / 2;
-    if sorted.len().is_multiple_of(2) {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
-    } else {
-        sorted[mid]
-    }
-}
-
-struct ExportResult {
-    segments: usize,
-    series: Option<u32>,
-    seconds: f64,
-    details_per_s: f64,
-    peak_rss_mib: f64,
-}
-
-fn export(server_rt: &tokio::runtime::Runtime, cli: &PathBuf, segments: usize, series: Option<u32>) -> ExportResult {
-    let braze = server_rt.block_on(MockBraze::start(quiet_stand_in(segments))).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("export.jsonl");
-    let started = Instant::now();
-    let child = Command::new(cli)
-        .env_clear()
-        .env("BRAZE_API_KEY", braze.api_key())
-        .env("BRAZE_REST_ENDPOINT", braze.url())
-        .args(["export", "--concurrency", "64", "--out"])
-        .arg(&out)
-        .args(
-            series
-                .map(|d| ["--series".to_owned(), d.to_string()])
-                .into_iter()
-                .flatten(),
-        )
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let (ok, peak_rss_kib) = wait_with_peak_rss(child);
-    let seconds = started.elapsed().as_secs_f64();
-    assert!(ok, "the export failed");
-    let lines = std::fs::read_to_string(&out).unwrap().lines().count();
-    assert_eq!(lines, segments, "every segment exported");
-    server_rt.block_on(braze.shutdown());
-    ExportResult {
-        segments,
-        series,
-        seconds,
-        details_per_s: segments as f64 / seconds,
-        peak_rss_mib: peak_rss_kib as f64 / 1024.0,
-    }
-}
-
 fn cold_details(server_rt: &tokio::runtime::Runtime, cli: &PathBuf) -> f64 {
     let braze = server_rt.block_on(MockBraze::start(quiet_stand_in(10))).unwrap();
     let id = braze.segments()[0].id.clone();
