@@ -59,9 +59,13 @@ struct Args {
     /// Only the instructions per call (callgrind).
     #[arg(long)]
     instructions_only: bool,
-    /// (Internal) make the counted calls of one variant, `sdk` or `plain`, under callgrind.
+    /// (Internal) make the counted calls of one variant, `sdk`, `generated` or `plain`, under
+    /// callgrind (the segment ids in BENCH_SEGMENT_IDS).
     #[arg(long, hide = true)]
     count_calls: Option<String>,
+    /// Keep callgrind's profiles here (`callgrind.<variant>.out`), for `callgrind_annotate`.
+    #[arg(long)]
+    callgrind_out: Option<PathBuf>,
     /// Only the budget-use measurement.
     #[arg(long)]
     budget_only: bool,
@@ -103,27 +107,12 @@ fn main() {
     if let Some(variant) = &args.count_calls {
         let url = args.endpoint.as_deref().expect("--count-calls needs --endpoint");
         let key = std::env::var("BRAZE_API_KEY").expect("--count-calls needs BRAZE_API_KEY");
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let lister = {
-            let _guard = rt.enter();
-            Client::builder().api_key(key.clone()).endpoint(url).build().unwrap()
-        };
-        let ids: Vec<String> = rt
-            .block_on(lister.segments_page(0, braze_segments::SortDirection::Asc))
-            .expect("listing segments")
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
-        drop(rt);
-        instructions::run_variant(variant, url, &key, &ids);
+        instructions::run_variant(variant, url, &key, &instructions::ids_from_env());
         return;
     }
     if args.instructions_only {
         let bench = std::env::current_exe().unwrap();
-        if let Some(c) = instructions::measure(&args.cli, &bench) {
+        if let Some(c) = instructions::measure(&args.cli, &bench, args.callgrind_out.as_deref()) {
             describe_instructions(&c);
         }
         return;
@@ -199,7 +188,11 @@ fn main() {
         println!("ratio sdk/plain: {ratio:.3}");
     }
     let counted = if args.endpoint.is_none() && !args.exports_only {
-        let counted = instructions::measure(&args.cli, &std::env::current_exe().unwrap());
+        let counted = instructions::measure(
+            &args.cli,
+            &std::env::current_exe().unwrap(),
+            args.callgrind_out.as_deref(),
+        );
         counted.iter().for_each(describe_instructions);
         counted
     } else {
@@ -256,8 +249,11 @@ fn main() {
         "instructions_per_call": counted.map(|c| serde_json::json!({
             "calls": instructions::CALLS,
             "sdk": c.sdk,
+            "generated_client": c.generated,
             "plain_with_timeout": c.plain,
             "sdk_extra": c.sdk - c.plain,
+            "generated_path": c.generated - c.plain,
+            "sdk_layers": c.sdk - c.generated,
         })),
         "budget_use": budget_use.map(|b| serde_json::json!({
             "share": b.share,
@@ -288,11 +284,15 @@ fn main() {
 
 fn describe_instructions(c: &instructions::Counted) {
     println!(
-        "instructions per call ({} calls one after another, callgrind): sdk {:.0}, plain reqwest with a 30-s timeout {:.0}, the SDK's extra {:.0}",
+        "instructions per call ({} calls one after another, callgrind): sdk {:.0}, the generated client alone {:.0}, \
+         plain reqwest with a 30-s timeout {:.0}; the SDK's extra {:.0} = the generated path {:.0} + the SDK's layers {:.0}",
         instructions::CALLS,
         c.sdk,
+        c.generated,
         c.plain,
-        c.sdk - c.plain
+        c.sdk - c.plain,
+        c.generated - c.plain,
+        c.sdk - c.generated
     );
 }
 

@@ -1,21 +1,21 @@
 //! The one retry loop every call goes through: gate and quota, one attempt through the
 //! generated client, then the retry decision.
 
-use std::cell::Cell;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
 use braze_segments_api::types as api;
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
-use tracing::Instrument as _;
+use tokio::time::Sleep;
 
 use crate::budget::WaitReason;
 use crate::classify::finish;
 use crate::pacer::{Reserved, Slot};
 use crate::rate_limit::{RESET_SLACK, WHOLE_SECOND, with_jitter};
 use crate::retry::{Decision, GiveUp, Outcome, RetryPolicy, decide};
-use crate::transport::{ATTEMPT, AttemptMeta};
+use crate::transport::{AttemptMeta, poll_attempt};
 use crate::{Client, Error, Response};
 
 /// A successful body's `message`, which must say `"success"`.
@@ -47,46 +47,56 @@ impl Client {
     /// Every call goes through here: gate and quota, one attempt through the generated client,
     /// then [`decide`] whether and when to retry. One tracing span per call, and inside it one
     /// `braze.attempt` span per attempt (debug level) with that attempt's number.
-    pub(crate) async fn run<'a, T, F, Fut>(
+    ///
+    /// Not an `async fn`: each layer of `async fn` holds the one below and moves it on its first
+    /// poll, and the loop's future is kilobytes.
+    pub(crate) fn run<'a, T, F, Fut>(
         &'a self,
         operation: &'static str,
-        segment_id: Option<&str>,
+        segment_id: Option<&'a str>,
         send: F,
-    ) -> Result<Response<T>, Error>
+    ) -> impl Future<Output = Result<Response<T>, Error>> + 'a
     where
-        T: DeserializeOwned + BrazeBody,
-        F: Fn(&'a braze_segments_api::Client) -> Fut,
-        Fut: Future<Output = ApiResult<T>>,
+        T: DeserializeOwned + BrazeBody + 'a,
+        F: Fn(&'a braze_segments_api::Client) -> Fut + 'a,
+        Fut: Future<Output = ApiResult<T>> + 'a,
     {
-        self.run_with(self.policy(), operation, segment_id, send).await
+        self.run_with(self.policy(), operation, segment_id, send)
     }
 
     /// [`run`](Self::run) with another retry policy than the handle's (an operation that is not
     /// idempotent retries less).
-    pub(crate) async fn run_with<'a, T, F, Fut>(
+    pub(crate) fn run_with<'a, T, F, Fut>(
         &'a self,
-        policy: &RetryPolicy,
+        policy: &'a RetryPolicy,
         operation: &'static str,
-        segment_id: Option<&str>,
+        segment_id: Option<&'a str>,
         send: F,
-    ) -> Result<Response<T>, Error>
+    ) -> impl Future<Output = Result<Response<T>, Error>> + 'a
     where
-        T: DeserializeOwned + BrazeBody,
-        F: Fn(&'a braze_segments_api::Client) -> Fut,
-        Fut: Future<Output = ApiResult<T>>,
+        T: DeserializeOwned + BrazeBody + 'a,
+        F: Fn(&'a braze_segments_api::Client) -> Fut + 'a,
+        Fut: Future<Output = ApiResult<T>> + 'a,
     {
-        let span = tracing::info_span!(
-            "braze.call",
-            operation,
-            segment_id,
-            status = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-            ratelimit_remaining = tracing::field::Empty,
-        );
+        // No subscriber listens (tracing's level filter is off until one is set): no span at
+        // all. A span made by the macro anyway would carry its metadata when tracing's `log`
+        // feature is on (httpmock turns it on, for one), and log on every enter, exit and
+        // record: about a thousand instructions a call for nothing.
+        let span = if tracing::level_enabled!(tracing::Level::INFO) {
+            tracing::info_span!(
+                "braze.call",
+                operation,
+                segment_id,
+                status = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+                ratelimit_remaining = tracing::field::Empty,
+            )
+        } else {
+            tracing::Span::none()
+        };
+        let traced = !span.is_disabled();
         let shared = &*self.shared;
-        let handle = span.clone();
         async move {
-            let span = handle;
             // For bulk calls, waits for the budget move the start forward: they do not count
             // against the deadline, which bounds the call's own attempts.
             let mut started = Instant::now();
@@ -96,7 +106,7 @@ impl Client {
             let mut counted = 0u32;
             let mut rate_limited = Duration::ZERO;
             let result = loop {
-                let reserved = match self.wait_for_budget(started, attempts, rate_limited).await {
+                let reserved = match self.wait_for_budget(&span, started, attempts, rate_limited).await {
                     Ok((waited, reserved)) => {
                         if self.bulk {
                             started = shift(started, waited);
@@ -110,7 +120,11 @@ impl Client {
                 counted += 1;
                 // Its own span: recording the number on the call's span again would print every
                 // number so far on each line.
-                let attempt_span = tracing::debug_span!(parent: &span, "braze.attempt", attempt = attempts);
+                let attempt_span = if traced {
+                    tracing::debug_span!(parent: &span, "braze.attempt", attempt = attempts)
+                } else {
+                    tracing::Span::none()
+                };
                 // One timer per attempt: the attempt's own limit, or what is left of the deadline.
                 let left = policy.deadline.map(|d| d.saturating_sub(started.elapsed()));
                 if left.is_some_and(|l| l.is_zero()) {
@@ -123,14 +137,20 @@ impl Client {
                     (Some(a), Some(l)) => Some(a.min(l)),
                     (a, l) => a.or(l),
                 };
-                let slot = Cell::new(AttemptMeta {
+                let mut meta = AttemptMeta {
                     timeout,
                     ..AttemptMeta::default()
-                });
-                let mut attempt =
-                    std::pin::pin!(ATTEMPT.scope(slot, send(&shared.api).instrument(attempt_span.clone())));
-                let outcome = attempt.as_mut().await;
-                let meta = attempt.as_mut().take_value().map(Cell::into_inner).unwrap_or_default();
+                };
+                let outcome = {
+                    // Polled where it stands, inside the attempt's span, with `meta` as the
+                    // attempt under way: no wrapper future to move it into (it is kilobytes).
+                    let mut attempt = std::pin::pin!(send(&shared.api));
+                    std::future::poll_fn(|cx| {
+                        let _entered = attempt_span.enter();
+                        poll_attempt(attempt.as_mut(), &mut meta, cx)
+                    })
+                    .await
+                };
                 self.observe(&meta, reserved);
 
                 let (error, retry_outcome) = match outcome {
@@ -153,7 +173,8 @@ impl Client {
                         };
                         (error, Outcome::Permanent)
                     }
-                    Err(e) => self.classify::<T>(e, &meta, started, attempts).await,
+                    // Boxed, like every wait below: the happy path's future stays small.
+                    Err(e) => Box::pin(self.classify::<T>(e, &meta, started, attempts)).await,
                 };
                 tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
                 if self.bulk
@@ -170,8 +191,8 @@ impl Client {
                     if rate_limited.saturating_add(wait) <= patience {
                         rate_limited += wait;
                         counted -= 1;
-                        self.note_wait(wait, WaitReason::Spent);
-                        tokio::time::sleep(wait).await;
+                        self.note_wait(&span, wait, WaitReason::Spent);
+                        pause(wait).await;
                         started = shift(started, wait);
                         continue;
                     }
@@ -186,8 +207,8 @@ impl Client {
                 match decide(policy, &retry_outcome, counted, started.elapsed()) {
                     Decision::RetryAfter(wait) if self.bulk => {
                         let wait = with_jitter(wait);
-                        self.note_wait(wait, WaitReason::Spent);
-                        tokio::time::sleep(wait).await;
+                        self.note_wait(&span, wait, WaitReason::Spent);
+                        pause(wait).await;
                         started = shift(started, wait);
                     }
                     Decision::RetryAfter(wait) => sleep_within(with_jitter(wait), policy.deadline, started).await,
@@ -206,19 +227,17 @@ impl Client {
                     if let Some(remaining) = response.rate_limit.remaining {
                         span.record("ratelimit_remaining", remaining);
                     }
-                    tracing::info!(attempts, "call succeeded");
+                    span.in_scope(|| tracing::info!(attempts, "call succeeded"));
                 }
                 Err(error) => {
                     if let Some(status) = error.status() {
                         span.record("status", status);
                     }
-                    tracing::warn!(attempts, error = %error, "call failed");
+                    span.in_scope(|| tracing::warn!(attempts, error = %error, "call failed"));
                 }
             }
             result
         }
-        .instrument(span)
-        .await
     }
 
     /// Waits for the budget: while the shared gate is closed (a response said nothing, or no
@@ -230,6 +249,7 @@ impl Client {
     /// share.
     async fn wait_for_budget(
         &self,
+        span: &tracing::Span,
         started: Instant,
         attempts: u32,
         already: Duration,
@@ -263,7 +283,7 @@ impl Client {
             if wait > patience || past_deadline {
                 return Err(self.budget_error(wait, reason));
             }
-            self.note_wait(wait, reason);
+            self.note_wait(span, wait, reason);
             tokio::time::sleep(wait).await;
             waited += wait;
         }
@@ -280,7 +300,9 @@ impl Client {
                         // given back.
                         slot = Reserved::new(pacer);
                         let wait = at.saturating_duration_since(Instant::now());
-                        tracing::trace!(wait_ms = wait.as_millis() as u64, "pacing to the budget's share");
+                        span.in_scope(|| {
+                            tracing::trace!(wait_ms = wait.as_millis() as u64, "pacing to the budget's share")
+                        });
                         tokio::time::sleep_until(at.into()).await;
                         waited += wait;
                         break;
@@ -294,7 +316,7 @@ impl Client {
                         if waited.saturating_add(wait) > patience {
                             return Err(self.budget_error(wait, WaitReason::Share));
                         }
-                        self.note_wait(wait, WaitReason::Share);
+                        self.note_wait(span, wait, WaitReason::Share);
                         tokio::time::sleep(wait).await;
                         waited += wait;
                     }
@@ -330,18 +352,20 @@ impl Client {
     }
 
     /// Says, in the trace and on the wait board, that calls wait `wait` for the budget.
-    fn note_wait(&self, wait: Duration, reason: WaitReason) {
+    fn note_wait(&self, span: &tracing::Span, wait: Duration, reason: WaitReason) {
         let until = SystemTime::now().checked_add(wait);
         if let Some(until) = until {
             self.shared.waits.set(until, reason);
         }
         let until = until.map(chrono::DateTime::<chrono::Utc>::from);
-        tracing::info!(
-            reason = %reason,
-            wait_ms = wait.as_millis() as u64,
-            until = until.map(|u| u.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).as_deref().unwrap_or("?"),
-            "waiting for Braze's budget"
-        );
+        span.in_scope(|| {
+            tracing::info!(
+                reason = %reason,
+                wait_ms = wait.as_millis() as u64,
+                until = until.map(|u| u.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).as_deref().unwrap_or("?"),
+                "waiting for Braze's budget"
+            )
+        });
     }
 
     /// The error of a call that will not wait `wait` for the budget.
@@ -393,10 +417,16 @@ fn shift(started: Instant, by: Duration) -> Instant {
 }
 
 /// Sleeps `wait`, but not past the deadline (the next attempt then times out at once).
-async fn sleep_within(wait: Duration, deadline: Option<Duration>, started: Instant) {
+fn sleep_within(wait: Duration, deadline: Option<Duration>, started: Instant) -> Pin<Box<Sleep>> {
     let wait = match deadline {
         Some(d) => wait.min(d.saturating_sub(started.elapsed())),
         None => wait,
     };
-    tokio::time::sleep(wait).await;
+    pause(wait)
+}
+
+/// A sleep on the heap: a retry's wait is rare, and a `Sleep` held in the loop's future would
+/// be copied with it on every call.
+fn pause(wait: Duration) -> Pin<Box<Sleep>> {
+    Box::pin(tokio::time::sleep(wait))
 }

@@ -13,6 +13,7 @@ mod endpoint;
 mod error;
 #[cfg(feature = "export")]
 mod export;
+mod headers;
 mod instance;
 mod list;
 mod operations;

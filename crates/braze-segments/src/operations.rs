@@ -18,21 +18,28 @@ impl Client {
 
     /// `GET /segments/details`: the details of one segment.
     pub async fn segment_details(&self, segment_id: &str) -> Result<SegmentDetails, Error> {
-        self.segment_details_with_meta(segment_id)
-            .await
-            .map(Response::into_inner)
+        let segment_id = check_segment_id(segment_id)?;
+        let response = self.details_call(segment_id).await?;
+        Ok(SegmentDetails::from(response.into_inner()))
     }
 
     /// [`segment_details`](Self::segment_details) with the response's status, rate-limit figures
     /// and attempt count.
     pub async fn segment_details_with_meta(&self, segment_id: &str) -> Result<Response<SegmentDetails>, Error> {
         let segment_id = check_segment_id(segment_id)?;
-        let response = self
-            .run("get_segment_details", Some(segment_id), |api| {
-                api.get_segment_details().segment_id(segment_id).send()
-            })
-            .await?;
+        let response = self.details_call(segment_id).await?;
         Ok(response.map(SegmentDetails::from))
+    }
+
+    /// The `GET /segments/details` call both go through. Not an `async fn`, so that it adds no
+    /// layer of its own: each moves the value through it.
+    fn details_call<'a>(
+        &'a self,
+        segment_id: &'a str,
+    ) -> impl Future<Output = Result<Response<api::SegmentDetails>, Error>> + 'a {
+        self.run("get_segment_details", Some(segment_id), move |api| {
+            api.get_segment_details().segment_id(segment_id).send()
+        })
     }
 
     /// `GET /segments/list`: one page (from 0) of up to 100 segments. Listed segments without an

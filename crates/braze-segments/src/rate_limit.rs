@@ -4,12 +4,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::{HeaderMap, HeaderValue};
 
-// Header names as constants: looking them up this way skips parsing the name on every response.
-static LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
-static REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
-static RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+use crate::headers::Seen;
 
 /// The rate-limit figures of one response (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
 ///
@@ -31,10 +28,19 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the three headers from `headers`.
     pub fn from_headers(headers: &HeaderMap) -> Self {
+        Seen::scan(headers).rate_limit()
+    }
+
+    /// The figures of the three headers' values (the first of each name), as found.
+    pub(crate) fn from_values(
+        limit: Option<&HeaderValue>,
+        remaining: Option<&HeaderValue>,
+        reset: Option<&HeaderValue>,
+    ) -> Self {
         Self {
-            limit: number(headers, &LIMIT),
-            remaining: number(headers, &REMAINING),
-            reset_at: number(headers, &RESET)
+            limit: number(limit),
+            remaining: number(remaining),
+            reset_at: number(reset)
                 .and_then(|secs| i64::try_from(secs).ok())
                 .and_then(|secs| DateTime::from_timestamp(secs, 0)),
         }
@@ -83,8 +89,15 @@ const MAX_PLAUSIBLE_RESET: Duration = Duration::from_secs(24 * 3600);
 
 /// A header's value as a whole number; `None` when absent, empty or not a number. Values with a
 /// fractional part (`"1721919600.0"`) are truncated.
-fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
-    let text = headers.get(name)?.to_str().ok()?.trim();
+fn number(value: Option<&HeaderValue>) -> Option<u64> {
+    let value = value?;
+    // The shape Braze sends, read without str's Unicode-aware trim and parse: a header value
+    // holds no whitespace but spaces and tabs, which `trim_ascii` takes.
+    let digits = value.as_bytes().trim_ascii();
+    if (1..=19).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        return Some(digits.iter().fold(0, |n, d| n * 10 + u64::from(d - b'0')));
+    }
+    let text = value.to_str().ok()?.trim();
     if text.is_empty() {
         return None;
     }
@@ -94,10 +107,16 @@ fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     })
 }
 
-/// `Retry-After` as a delay: delta-seconds, or an HTTP date relative to `now` (read only when
-/// the header holds a date).
+/// [`retry_after_value`] of a header map (the tests' form).
+#[cfg(test)]
 pub(crate) fn retry_after(headers: &HeaderMap, now: impl FnOnce() -> SystemTime) -> Option<Duration> {
-    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    retry_after_value(headers.get(reqwest::header::RETRY_AFTER), now)
+}
+
+/// `Retry-After` (the header's value) as a delay: delta-seconds, or an HTTP date relative to
+/// `now` (read only when the header holds a date).
+pub(crate) fn retry_after_value(value: Option<&HeaderValue>, now: impl FnOnce() -> SystemTime) -> Option<Duration> {
+    let text = value?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -118,7 +137,12 @@ pub(crate) fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
 
 /// [`server_date`] against the local clock's `now`.
 fn server_date_near(headers: &HeaderMap, now: SystemTime) -> Option<SystemTime> {
-    let date = http_date(headers.get(reqwest::header::DATE)?.to_str().ok()?.trim())?;
+    server_date_value(headers.get(reqwest::header::DATE), now)
+}
+
+/// [`server_date`] of the header's value, against the local clock's `now`.
+pub(crate) fn server_date_value(value: Option<&HeaderValue>, now: SystemTime) -> Option<SystemTime> {
+    let date = http_date(value?.to_str().ok()?.trim())?;
     let off = date
         .duration_since(now)
         .or_else(|_| now.duration_since(date))

@@ -3,15 +3,17 @@
 //! per-attempt timeout, records what the response said for the retry loop, and caps the body.
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use braze_segments_api::{Exec, ExecFuture};
 use http_body_util::Limited;
-use reqwest::header::{
-    AUTHORIZATION, CONTENT_LENGTH, HeaderName, HeaderValue, RETRY_AFTER, TRANSFER_ENCODING, USER_AGENT,
-};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::rate_limit::{RateLimit, retry_after, server_date};
+use crate::headers::Seen;
+use crate::rate_limit::{RateLimit, retry_after_value, server_date_value};
 
 /// What the attempt under way saw of its response, for the retry loop (the generated client's
 /// errors do not all carry the status or headers).
@@ -61,9 +63,33 @@ impl AttemptMeta {
     }
 }
 
-tokio::task_local! {
-    /// Set by the retry loop around each attempt; read and filled in by [`Transport`].
-    pub(crate) static ATTEMPT: Cell<AttemptMeta>;
+thread_local! {
+    /// The attempt being polled on this thread, if any: set by [`poll_attempt`] around each
+    /// poll of an attempt (the transport's code runs inside that poll), read and filled in by
+    /// [`Transport`]. A copy in, a copy out: no task-local scope future around the attempt.
+    static ATTEMPT: Cell<Option<AttemptMeta>> = const { Cell::new(None) };
+}
+
+/// Polls `attempt` once with `meta` as the attempt under way, and takes back what the transport
+/// wrote into it. What was set before (nothing, unless polls nest) is put back, on a panic too.
+pub(crate) fn poll_attempt<F: Future>(
+    attempt: Pin<&mut F>,
+    meta: &mut AttemptMeta,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    struct Restore(Option<AttemptMeta>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ATTEMPT.set(self.0);
+        }
+    }
+    let restore = Restore(ATTEMPT.replace(Some(*meta)));
+    let poll = attempt.poll(cx);
+    if let Some(written) = ATTEMPT.get() {
+        *meta = written;
+    }
+    drop(restore);
+    poll
 }
 
 static API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -102,48 +128,48 @@ impl Exec for Transport {
             if self.origin.matches(request.url()) {
                 request.headers_mut().insert(AUTHORIZATION, self.authorization.clone());
             }
-            let timeout = ATTEMPT
-                .try_with(|slot| slot.get().timeout)
-                .unwrap_or(self.attempt_timeout);
+            let timeout = match ATTEMPT.get() {
+                Some(attempt) => attempt.timeout,
+                None => self.attempt_timeout,
+            };
             if timeout.is_some() {
                 *request.timeout_mut() = timeout;
             }
 
-            let response = client.execute(request).await?;
+            let mut response = client.execute(request).await?;
 
             let status = response.status().as_u16();
-            let headers = response.headers();
-            // A Content-Length bounds the body only when it is the framing hyper uses: with a
-            // Transfer-Encoding beside it (chunked or identity), hyper ignores the length and
-            // reads to the end of the chunks or the connection, so it is not trusted.
-            let declared_len = if headers.contains_key(TRANSFER_ENCODING) {
-                None
-            } else {
-                headers
-                    .get(CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-            };
+            let seen = Seen::scan(response.headers());
+            let declared_len = seen.declared_len();
             let over_limit = declared_len.is_some_and(|len| len > self.body_limit as u64);
-            let rate_limit = RateLimit::from_headers(headers);
+            let rate_limit = seen.rate_limit();
             let wait_follows = status == 429
                 || rate_limit.remaining.is_some_and(|left| left <= self.reserve)
-                || headers.contains_key(RETRY_AFTER);
+                || seen.retry_after.is_some();
             let server_clock = if wait_follows || self.paced {
-                server_date(headers)
+                server_date_value(seen.date, SystemTime::now())
             } else {
                 None
             };
-            let _ = ATTEMPT.try_with(|slot| {
-                slot.set(AttemptMeta {
-                    timeout,
-                    status: Some(status),
-                    rate_limit,
-                    retry_after: retry_after(headers, || server_clock.unwrap_or_else(SystemTime::now)),
-                    server_clock,
-                    body_over_limit: over_limit,
-                })
-            });
+            let meta = AttemptMeta {
+                timeout,
+                status: Some(status),
+                rate_limit,
+                retry_after: retry_after_value(seen.retry_after, || server_clock.unwrap_or_else(SystemTime::now)),
+                server_clock,
+                body_over_limit: over_limit,
+            };
+            let in_loop = ATTEMPT.get().is_some();
+            if in_loop {
+                ATTEMPT.set(Some(meta));
+            }
+            if in_loop && response.status().is_success() {
+                // What the retry loop needs of the headers is in `meta` now, and the generated
+                // code only copies them into its `ResponseValue`, which the loop drops: a
+                // success hands it none (a failure keeps them: a redirect's `Location` is read).
+                // A request made through `Client::api` keeps all of its headers.
+                drop(std::mem::take(response.headers_mut()));
+            }
 
             if declared_len.is_some() && !over_limit {
                 // hyper reads no more than a declared Content-Length: the cap already holds.

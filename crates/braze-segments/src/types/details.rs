@@ -123,13 +123,20 @@ impl From<api::SegmentDetails> for SegmentDetails {
             name: d.name,
             description: d.description,
             text_description: d.text_description,
-            tags: d.tags.unwrap_or_default().into_iter().flatten().collect(),
-            teams: d.teams.unwrap_or_default().into_iter().flatten().collect(),
+            tags: names(d.tags),
+            teams: names(d.teams),
             created_at: d.created_at.map(Timestamp::parse),
             updated_at: d.updated_at.map(Timestamp::parse),
             extra: d.extra,
         }
     }
+}
+
+/// The names of a list whose items may be null, without the nulls.
+// `filter_map` rather than `flatten`: it collects in place, into the list's own allocation.
+#[allow(clippy::filter_map_identity)]
+fn names(list: Option<Vec<Option<String>>>) -> Vec<String> {
+    list.unwrap_or_default().into_iter().filter_map(|name| name).collect()
 }
 
 #[cfg(test)]
