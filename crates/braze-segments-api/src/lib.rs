@@ -8,11 +8,9 @@
 //! typed errors on top of this one.
 //!
 //! The only hand-written parts are [`Inner`] and the [`ClientHooks`](progenitor_client::ClientHooks)
-//! implementation that lets a caller replace how a request is executed ([`Exec`]), so that the
-//! SDK can cap bodies and observe responses without a second HTTP path.
+//! implementation that lets a caller adjust each request and response ([`RequestHooks`]), so
+//! that the SDK can add its headers, cap bodies and observe responses without a second HTTP path.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 // The generated code is compiled as is: it is never edited by hand. progenitor marks its items
@@ -29,38 +27,41 @@ mod generated {
 
 pub use generated::*;
 
-/// Boxed future returned by an [`Exec`].
-pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+/// Adjusts what the generated client sends and receives, around its own execution of each
+/// request: a request after it is built and before it is sent, a response once its head has
+/// arrived and before its body is read and decoded. Synchronous on purpose: the client still
+/// executes the request itself, and nothing is boxed or moved for the hooks on a call.
+pub trait RequestHooks: Send + Sync + 'static {
+    /// Called with each request before it is sent. `operation_id` names the spec's operation.
+    fn before(&self, request: &mut reqwest::Request, operation_id: &'static str) {
+        let _ = (request, operation_id);
+    }
 
-/// Replaces how the generated client executes a request (after it is built, before its body is
-/// decoded). The default executes it with the client's `reqwest::Client`.
-pub trait Exec: Send + Sync + 'static {
-    /// Executes `request` with `client`. `operation_id` names the spec's operation.
-    fn exec<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-        operation_id: &'static str,
-    ) -> ExecFuture<'a>;
+    /// Called with each response before its body is read; what it returns is decoded (a hook
+    /// may wrap or replace the body). `operation_id` names the spec's operation.
+    fn after(&self, response: reqwest::Response, operation_id: &'static str) -> reqwest::Response {
+        let _ = operation_id;
+        response
+    }
 }
 
-/// State the generated [`Client`] carries: an optional [`Exec`] override.
+/// State the generated [`Client`] carries: optional [`RequestHooks`].
 #[derive(Clone, Default)]
 pub struct Inner {
-    exec: Option<Arc<dyn Exec>>,
+    hooks: Option<Arc<dyn RequestHooks>>,
 }
 
 impl Inner {
-    /// Executes every request through `exec`.
-    pub fn with_exec(exec: Arc<dyn Exec>) -> Self {
-        Self { exec: Some(exec) }
+    /// Runs every request and response through `hooks`.
+    pub fn with_hooks(hooks: Arc<dyn RequestHooks>) -> Self {
+        Self { hooks: Some(hooks) }
     }
 }
 
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Inner")
-            .field("exec", &self.exec.as_ref().map(|_| "custom"))
+            .field("hooks", &self.hooks.as_ref().map(|_| "custom"))
             .finish()
     }
 }
@@ -68,12 +69,16 @@ impl std::fmt::Debug for Inner {
 impl progenitor_client::ClientHooks<Inner> for Client {
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &progenitor_client::OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let client = progenitor_client::ClientInfo::client(self);
-        match &progenitor_client::ClientInfo::inner(self).exec {
-            Some(exec) => exec.exec(client, request, info.operation_id).await,
+        match &progenitor_client::ClientInfo::inner(self).hooks {
+            Some(hooks) => {
+                hooks.before(&mut request, info.operation_id);
+                let response = client.execute(request).await?;
+                Ok(hooks.after(response, info.operation_id))
+            }
             None => client.execute(request).await,
         }
     }

@@ -225,7 +225,7 @@ impl ClientBuilder {
         let api = braze_segments_api::Client::new_with_client(
             &base,
             http,
-            braze_segments_api::Inner::with_exec(transport.clone()),
+            braze_segments_api::Inner::with_hooks(transport.clone()),
         );
         Ok(Client {
             bulk: false,

@@ -57,7 +57,7 @@ impl<'h> Seen<'h> {
         if self.transfer_encoding {
             return None;
         }
-        self.content_length?.to_str().ok()?.trim().parse::<u64>().ok()
+        crate::rate_limit::digits(self.content_length?)
     }
 }
 

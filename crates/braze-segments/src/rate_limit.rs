@@ -91,11 +91,8 @@ const MAX_PLAUSIBLE_RESET: Duration = Duration::from_secs(24 * 3600);
 /// fractional part (`"1721919600.0"`) are truncated.
 fn number(value: Option<&HeaderValue>) -> Option<u64> {
     let value = value?;
-    // The shape Braze sends, read without str's Unicode-aware trim and parse: a header value
-    // holds no whitespace but spaces and tabs, which `trim_ascii` takes.
-    let digits = value.as_bytes().trim_ascii();
-    if (1..=19).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
-        return Some(digits.iter().fold(0, |n, d| n * 10 + u64::from(d - b'0')));
+    if let Some(n) = digits(value) {
+        return Some(n);
     }
     let text = value.to_str().ok()?.trim();
     if text.is_empty() {
@@ -111,6 +108,25 @@ fn number(value: Option<&HeaderValue>) -> Option<u64> {
 #[cfg(test)]
 pub(crate) fn retry_after(headers: &HeaderMap, now: impl FnOnce() -> SystemTime) -> Option<Duration> {
     retry_after_value(headers.get(reqwest::header::RETRY_AFTER), now)
+}
+
+/// A header value of ASCII digits alone (19 at most, so that it fits), spaces and tabs around
+/// it: the shape Braze sends, read in one pass, without str's Unicode-aware trim and parse (a
+/// header value holds no other whitespace). `None` for any other shape.
+pub(crate) fn digits(value: &HeaderValue) -> Option<u64> {
+    let bytes = value.as_bytes().trim_ascii();
+    if bytes.is_empty() || bytes.len() > 19 {
+        return None;
+    }
+    let mut n = 0u64;
+    for &b in bytes {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    Some(n)
 }
 
 /// `Retry-After` (the header's value) as a delay: delta-seconds, or an HTTP date relative to

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A timestamp as Braze sent it: the raw text, and the instant it names when it could be read.
@@ -104,7 +104,11 @@ impl schemars::JsonSchema for Timestamp {
 
 /// Reads an ISO 8601 date or date-time in any shape Braze may send; `None` otherwise.
 pub(crate) fn parse_iso8601(text: &str) -> Option<DateTime<FixedOffset>> {
-    let text = text.trim();
+    // ASCII whitespace first (the common case, without str's Unicode tables), then any other.
+    let text = match text.trim_ascii() {
+        ascii if ascii.is_ascii() => ascii,
+        _ => text.trim(),
+    };
     if !text.is_ascii() || text.len() < 10 {
         return None;
     }
@@ -114,17 +118,25 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<DateTime<FixedOffset>> {
         None => NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
     };
     if rest.is_empty() {
-        return FixedOffset::east_opt(0)?
-            .from_local_datetime(&date.and_time(NaiveTime::MIN))
-            .single();
+        return at_offset(date.and_time(NaiveTime::MIN), FixedOffset::east_opt(0)?);
     }
     let rest = rest.strip_prefix(['T', 't', ' '])?;
     // The time runs up to the offset: `Z`, or a sign after the time's own digits.
-    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let zone_at = rest
+        .bytes()
+        .position(|b| matches!(b, b'Z' | b'z' | b'+' | b'-'))
+        .unwrap_or(rest.len());
     let (time, zone) = rest.split_at(zone_at);
     let time = parse_time(time)?;
     let offset = parse_offset(zone)?;
-    offset.from_local_datetime(&NaiveDateTime::new(date, time)).single()
+    at_offset(NaiveDateTime::new(date, time), offset)
+}
+
+/// `local` read at `offset`; `None` when the instant is out of chrono's range (what
+/// `from_local_datetime(..).single()` says, without its general time-zone machinery).
+fn at_offset(local: NaiveDateTime, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    let utc = local.checked_sub_offset(offset)?;
+    Some(DateTime::from_naive_utc_and_offset(utc, offset))
 }
 
 fn parse_time(text: &str) -> Option<NaiveTime> {

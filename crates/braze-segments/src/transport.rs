@@ -1,6 +1,7 @@
-//! How the generated client's requests are executed: the [`Exec`] the SDK plugs into
-//! `braze-segments-api`. It adds the key (only for the configured origin), the User-Agent and the
-//! per-attempt timeout, records what the response said for the retry loop, and caps the body.
+//! What the SDK does to each request and response of the generated client: the
+//! [`RequestHooks`] it plugs into `braze-segments-api`. They add the key (only for the configured
+//! origin), the User-Agent and the per-attempt timeout, record what the response said for the
+//! retry loop, and cap the body.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -8,7 +9,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use braze_segments_api::{Exec, ExecFuture};
+use braze_segments_api::RequestHooks;
 use http_body_util::Limited;
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 
@@ -94,7 +95,7 @@ pub(crate) fn poll_attempt<F: Future>(
 
 static API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
-/// The SDK's [`Exec`].
+/// The SDK's [`RequestHooks`].
 pub(crate) struct Transport {
     /// `Bearer <key>`, marked sensitive.
     pub(crate) authorization: HeaderValue,
@@ -112,36 +113,31 @@ pub(crate) struct Transport {
     pub(crate) paced: bool,
 }
 
-impl Exec for Transport {
-    fn exec<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        mut request: reqwest::Request,
-        _operation_id: &'static str,
-    ) -> ExecFuture<'a> {
-        Box::pin(async move {
-            let headers = request.headers_mut();
-            // progenitor sends the spec's `info.version` as `api-version`; Braze defines no such
-            // header, so it is not sent.
-            headers.remove(&API_VERSION);
-            headers.insert(USER_AGENT, self.user_agent.clone());
-            if self.origin.matches(request.url()) {
-                request.headers_mut().insert(AUTHORIZATION, self.authorization.clone());
-            }
-            let timeout = match ATTEMPT.get() {
-                Some(attempt) => attempt.timeout,
-                None => self.attempt_timeout,
-            };
-            if timeout.is_some() {
-                *request.timeout_mut() = timeout;
-            }
+impl RequestHooks for Transport {
+    fn before(&self, request: &mut reqwest::Request, _operation_id: &'static str) {
+        let headers = request.headers_mut();
+        // progenitor sends the spec's `info.version` as `api-version`; Braze defines no such
+        // header, so it is not sent.
+        headers.remove(&API_VERSION);
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if self.origin.matches(request.url()) {
+            request.headers_mut().insert(AUTHORIZATION, self.authorization.clone());
+        }
+        let timeout = match ATTEMPT.get() {
+            Some(attempt) => attempt.timeout,
+            None => self.attempt_timeout,
+        };
+        if timeout.is_some() {
+            *request.timeout_mut() = timeout;
+        }
+    }
 
-            let mut response = client.execute(request).await?;
-
-            let status = response.status().as_u16();
-            let seen = Seen::scan(response.headers());
-            let declared_len = seen.declared_len();
-            let over_limit = declared_len.is_some_and(|len| len > self.body_limit as u64);
+    fn after(&self, mut response: reqwest::Response, _operation_id: &'static str) -> reqwest::Response {
+        let status = response.status().as_u16();
+        let seen = Seen::scan(response.headers());
+        let declared_len = seen.declared_len();
+        let over_limit = declared_len.is_some_and(|len| len > self.body_limit as u64);
+        if let Some(mut attempt) = ATTEMPT.get() {
             let rate_limit = seen.rate_limit();
             let wait_follows = status == 429
                 || rate_limit.remaining.is_some_and(|left| left <= self.reserve)
@@ -151,42 +147,36 @@ impl Exec for Transport {
             } else {
                 None
             };
-            let meta = AttemptMeta {
-                timeout,
-                status: Some(status),
-                rate_limit,
-                retry_after: retry_after_value(seen.retry_after, || server_clock.unwrap_or_else(SystemTime::now)),
-                server_clock,
-                body_over_limit: over_limit,
-            };
-            let in_loop = ATTEMPT.get().is_some();
-            if in_loop {
-                ATTEMPT.set(Some(meta));
-            }
-            if in_loop && response.status().is_success() {
-                // What the retry loop needs of the headers is in `meta` now, and the generated
-                // code only copies them into its `ResponseValue`, which the loop drops: a
-                // success hands it none (a failure keeps them: a redirect's `Location` is read).
-                // A request made through `Client::api` keeps all of its headers.
+            attempt.status = Some(status);
+            attempt.rate_limit = rate_limit;
+            attempt.retry_after = retry_after_value(seen.retry_after, || server_clock.unwrap_or_else(SystemTime::now));
+            attempt.server_clock = server_clock;
+            attempt.body_over_limit = over_limit;
+            ATTEMPT.set(Some(attempt));
+            if response.status().is_success() {
+                // What the retry loop needs of the headers is in its attempt state now, and the
+                // generated code only copies them into its `ResponseValue`, which the loop
+                // drops: a success hands it none (a failure keeps them: a redirect's
+                // `Location` is read). A request made through `Client::api` keeps them all.
                 drop(std::mem::take(response.headers_mut()));
             }
+        }
 
-            if declared_len.is_some() && !over_limit {
-                // hyper reads no more than a declared Content-Length: the cap already holds.
-                return Ok(response);
-            }
-            let response: http::Response<reqwest::Body> = response.into();
-            let (parts, body) = response.into_parts();
-            let body = if over_limit {
-                // Declared too large: read none of it.
-                reqwest::Body::from(Vec::new())
-            } else {
-                // No length that bounds the body (chunked, close-delimited, a length beside a
-                // Transfer-Encoding): count the bytes as they stream.
-                reqwest::Body::wrap(Limited::new(body, self.body_limit))
-            };
-            Ok(reqwest::Response::from(http::Response::from_parts(parts, body)))
-        })
+        if declared_len.is_some() && !over_limit {
+            // hyper reads no more than a declared Content-Length: the cap already holds.
+            return response;
+        }
+        let response: http::Response<reqwest::Body> = response.into();
+        let (parts, body) = response.into_parts();
+        let body = if over_limit {
+            // Declared too large: read none of it.
+            reqwest::Body::from(Vec::new())
+        } else {
+            // No length that bounds the body (chunked, close-delimited, a length beside a
+            // Transfer-Encoding): count the bytes as they stream.
+            reqwest::Body::wrap(Limited::new(body, self.body_limit))
+        };
+        reqwest::Response::from(http::Response::from_parts(parts, body))
     }
 }
 
