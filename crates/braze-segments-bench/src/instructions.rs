@@ -41,8 +41,29 @@ pub fn ids_from_env() -> Vec<String> {
     ids.split(',').map(str::to_owned).collect()
 }
 
+/// The URL and key a `mock-server` process prints; its stdout is drained from then on, so
+/// that it never blocks on a full pipe.
+pub fn read_stand_in_banner(server: &mut std::process::Child) -> (String, String) {
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(server.stdout.take().unwrap()));
+    let mut url = None;
+    let mut key = None;
+    for line in lines.by_ref().map_while(Result::ok).take(20) {
+        if let Some(rest) = line.split("BRAZE_REST_ENDPOINT=").nth(1) {
+            url = Some(rest.trim().to_owned());
+        }
+        if let Some(rest) = line.split("BRAZE_API_KEY=").nth(1) {
+            key = Some(rest.trim().to_owned());
+        }
+        if url.is_some() && key.is_some() {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    (url.expect("the stand-in's URL"), key.expect("the stand-in's key"))
+}
+
 /// The stand-in's first page of segment ids (in the parent).
-fn list_ids(url: &str, key: &str) -> Vec<String> {
+pub fn list_ids(url: &str, key: &str) -> Vec<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -171,23 +192,7 @@ pub fn measure(cli: &Path, bench: &Path, keep: Option<&Path>) -> Option<Counted>
         .stderr(Stdio::null())
         .spawn()
         .expect("starting the stand-in");
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(server.stdout.take().unwrap()));
-    let mut url = None;
-    let mut key = None;
-    for line in lines.by_ref().map_while(Result::ok).take(20) {
-        if let Some(rest) = line.split("BRAZE_REST_ENDPOINT=").nth(1) {
-            url = Some(rest.trim().to_owned());
-        }
-        if let Some(rest) = line.split("BRAZE_API_KEY=").nth(1) {
-            key = Some(rest.trim().to_owned());
-        }
-        if url.is_some() && key.is_some() {
-            break;
-        }
-    }
-    // Keep reading its stdout, so that it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let (url, key) = (url.expect("the stand-in's URL"), key.expect("the stand-in's key"));
+    let (url, key) = read_stand_in_banner(&mut server);
     let ids = list_ids(&url, &key).join(",");
     if let Some(dir) = keep {
         std::fs::create_dir_all(dir).unwrap();

@@ -10,13 +10,17 @@
 //! 4. Budget use: an export with a quarter share of a stand-in budget, per window.
 //! 5. The users export: `braze-segments users` end to end with its peak RSS (100k and 1M users),
 //!    and the archive reader alone in users/s on one thread.
-//! 6. Instructions per `segment_details` call, SDK and plain, counted by callgrind
-//!    ([`instructions`]): deterministic, where calls per second are noisy.
+//! 6. Instructions per `segment_details` call of the SDK, of the generated client alone and of
+//!    plain reqwest, counted by callgrind ([`instructions`]): deterministic, where calls per
+//!    second are noisy.
+//! 7. The stand-in's own throughput on one core, under a load generator on the other
+//!    ([`stand_in`]).
 
 mod budget;
 mod calls;
 mod exports;
 mod instructions;
+mod stand_in;
 mod users;
 
 use std::path::PathBuf;
@@ -75,6 +79,9 @@ struct Args {
     /// Only the users-export measurements.
     #[arg(long)]
     users_only: bool,
+    /// Only the stand-in's own throughput (answers per second on one core).
+    #[arg(long)]
+    stand_in_only: bool,
     /// The release CLI binary.
     #[arg(long)]
     cli: PathBuf,
@@ -115,6 +122,10 @@ fn main() {
         if let Some(c) = instructions::measure(&args.cli, &bench, args.callgrind_out.as_deref()) {
             describe_instructions(&c);
         }
+        return;
+    }
+    if args.stand_in_only {
+        stand_in::measure(&args.cli).iter().for_each(describe_stand_in);
         return;
     }
     let server_rt = runtime(1, "bench-server");
@@ -199,6 +210,13 @@ fn main() {
         None
     };
     drop(stand_in);
+    let stand_in_load = if args.endpoint.is_none() && !args.exports_only {
+        let load = stand_in::measure(&args.cli);
+        load.iter().for_each(describe_stand_in);
+        load
+    } else {
+        None
+    };
 
     let mut exports = Vec::new();
     let mut cold_ms = None;
@@ -255,6 +273,12 @@ fn main() {
             "generated_path": c.generated - c.plain,
             "sdk_layers": c.sdk - c.generated,
         })),
+        "stand_in_calls_per_s": stand_in_load.map(|l| serde_json::json!({
+            "connections": stand_in::CONNECTIONS,
+            "round_s": stand_in::ROUND.as_secs_f64(),
+            "rounds": l.rounds,
+            "median": l.median(),
+        })),
         "budget_use": budget_use.map(|b| serde_json::json!({
             "share": b.share,
             "limit": b.limit,
@@ -296,6 +320,16 @@ fn describe_instructions(c: &instructions::Counted) {
     );
 }
 
+fn describe_stand_in(load: &stand_in::Load) {
+    println!(
+        "stand-in on one core: {:.0} answers/s (median of {} rounds of {:?}, {} keep-alive connections from the other core)",
+        load.median(),
+        load.rounds.len(),
+        stand_in::ROUND,
+        stand_in::CONNECTIONS
+    );
+}
+
 fn quiet_stand_in(segments: usize) -> MockConfig {
     MockConfig {
         segments,
@@ -331,7 +365,7 @@ fn cold_details(server_rt: &tokio::runtime::Runtime, cli: &PathBuf) -> f64 {
 }
 
 /// Pins the calling thread to one core (Linux; elsewhere a no-op).
-fn pin_to_core(core: usize) {
+pub(crate) fn pin_to_core(core: usize) {
     #[cfg(target_os = "linux")]
     // SAFETY: a zeroed cpu_set_t is a valid empty set; the call only reads it.
     unsafe {
