@@ -1,7 +1,9 @@
 //! Instructions per `segment_details` call, counted by callgrind: a figure that does not move
-//! between runs, beside the noisy calls per second. Three variants: the SDK; the generated
+//! between runs, beside the noisy calls per second. Three variants, each ending with the
+//! details' two instants read (`chrono` types in plain's serde struct): the SDK; the generated
 //! client alone (`braze-segments-api` with its default execution, the key as a default header,
-//! a 30-s timeout), the floor every SDK call stands on; plain reqwest + serde with a 30-s timeout.
+//! a 30-s timeout, the instants parsed with chrono), the floor every SDK call stands on; plain
+//! reqwest + serde with a 30-s timeout.
 //! The differences name the two stages: the generated path (generated − plain) and the SDK's
 //! own layers (SDK − generated).
 //!
@@ -79,7 +81,7 @@ pub fn list_ids(url: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs in the child: `variant` ("sdk" or "plain") against `url` with `key`, on one thread.
+/// Runs in the child: `variant` ("sdk", "generated" or "plain") against `url` with `key`, on one thread.
 pub fn run_variant(variant: &str, url: &str, key: &str, ids: &[String]) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -116,10 +118,18 @@ pub fn run_variant(variant: &str, url: &str, key: &str, ids: &[String]) {
     }
 }
 
+// Each variant ends with the details' two instants read, as plain's serde types hold them: the
+// SDK reads a timestamp's text when it is first asked for, the generated client leaves it text.
+
 fn sdk_calls(rt: &tokio::runtime::Runtime, client: &Client, ids: &[String], n: usize) {
     rt.block_on(async {
         for i in 0..n {
-            client.segment_details(&ids[i % ids.len()]).await.expect("sdk call");
+            let details = client.segment_details(&ids[i % ids.len()]).await.expect("sdk call");
+            let instant = |t: Option<&braze_segments::Timestamp>| t.and_then(braze_segments::Timestamp::at);
+            std::hint::black_box((
+                instant(details.created_at.as_ref()),
+                instant(details.updated_at.as_ref()),
+            ));
         }
     });
 }
@@ -139,6 +149,11 @@ fn generated_calls(rt: &tokio::runtime::Runtime, client: &braze_segments_api::Cl
                 .await
                 .expect("generated call");
             assert_eq!(details.message, "success");
+            let instant = |t: &Option<String>| {
+                t.as_deref()
+                    .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+            };
+            std::hint::black_box((instant(&details.created_at), instant(&details.updated_at)));
         }
     });
 }

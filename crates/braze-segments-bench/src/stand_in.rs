@@ -42,7 +42,15 @@ pub fn measure(cli: &Path) -> Option<Load> {
     }
     let mut command = Command::new(cli);
     command
-        .args(["mock-server", "--addr", "127.0.0.1:0", "--rate-limit", "off", "--segments", "100"])
+        .args([
+            "mock-server",
+            "--addr",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "off",
+            "--segments",
+            "100",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     #[cfg(target_os = "linux")]
@@ -139,12 +147,17 @@ async fn read_answer(stream: &mut TcpStream, buffer: &mut Vec<u8>) {
         buffer.extend_from_slice(&chunk[..n]);
     };
     let head = std::str::from_utf8(&buffer[..head_end]).expect("an ASCII head");
-    assert!(head.starts_with("HTTP/1.1 200"), "the stand-in answered {:?}", head.lines().next());
+    assert!(
+        head.starts_with("HTTP/1.1 200"),
+        "the stand-in answered {:?}",
+        head.lines().next()
+    );
     let length: usize = head
         .lines()
         .find_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
         })
         .expect("a Content-Length");
     while buffer.len() < head_end + length {

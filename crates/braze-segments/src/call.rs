@@ -220,7 +220,9 @@ impl Client {
                     Decision::GiveUp(reason) => break Err(finish(error, reason, &meta, started, attempts)),
                 }
             };
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            if traced {
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            }
             match &result {
                 Ok(response) => {
                     span.record("status", response.status);

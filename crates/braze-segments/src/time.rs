@@ -3,6 +3,7 @@
 //! of failing the record it is part of.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -15,19 +16,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// date alone (`2024-07-25`, midnight UTC). Anything else — an empty string, `"N/A"`, a date
 /// that does not exist — gives [`at`](Self::at) `None` and keeps [`raw`](Self::raw).
 ///
-/// It serializes as its raw text, so a value read and written again is unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// It serializes as its raw text, so a value read and written again is unchanged. The text is
+/// read the first time the instant is asked for (a value only passed on, as the export writes
+/// it, is never read), and once: two timestamps are equal when their texts are.
+#[derive(Clone)]
 pub struct Timestamp {
     raw: String,
-    at: Option<DateTime<FixedOffset>>,
+    at: OnceLock<Option<DateTime<FixedOffset>>>,
 }
 
 impl Timestamp {
-    /// Reads `raw`; never fails.
+    /// Keeps `raw`, to be read when the instant is first asked for; never fails.
     pub fn parse(raw: impl Into<String>) -> Self {
-        let raw = raw.into();
-        let at = parse_iso8601(&raw);
-        Self { raw, at }
+        Self {
+            raw: raw.into(),
+            at: OnceLock::new(),
+        }
     }
 
     /// The text Braze sent.
@@ -37,29 +41,54 @@ impl Timestamp {
 
     /// The instant, in UTC; `None` when the text could not be read.
     pub fn at(&self) -> Option<DateTime<Utc>> {
-        self.at.map(|t| t.with_timezone(&Utc))
+        self.at_offset().map(|t| t.with_timezone(&Utc))
     }
 
     /// The instant with the offset Braze wrote (`+00:00` when it wrote none).
     pub fn at_offset(&self) -> Option<DateTime<FixedOffset>> {
-        self.at
+        *self.at.get_or_init(|| parse_iso8601(&self.raw))
     }
 
     /// The calendar date as Braze wrote it (in its own offset, not converted to UTC).
     pub fn date(&self) -> Option<NaiveDate> {
-        self.at.map(|t| t.date_naive())
+        self.at_offset().map(|t| t.date_naive())
     }
 
     /// True when the text could be read.
     pub fn is_valid(&self) -> bool {
-        self.at.is_some()
+        self.at_offset().is_some()
+    }
+}
+
+// The instant is a function of the text: equality and hashing need only the text (and then do
+// not read it).
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.raw.hash(state);
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timestamp")
+            .field("raw", &self.raw)
+            .field("at", &self.at_offset())
+            .finish()
     }
 }
 
 impl fmt::Display for Timestamp {
     /// RFC 3339 when the text could be read, the raw text (escaped as Rust would) otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.at {
+        match self.at_offset() {
             Some(at) => write!(f, "{}", at.to_rfc3339()),
             None => write!(f, "{:?}", self.raw),
         }
@@ -70,7 +99,7 @@ impl From<DateTime<Utc>> for Timestamp {
     fn from(at: DateTime<Utc>) -> Self {
         Self {
             raw: at.to_rfc3339(),
-            at: Some(at.fixed_offset()),
+            at: OnceLock::from(Some(at.fixed_offset())),
         }
     }
 }
@@ -104,6 +133,14 @@ impl schemars::JsonSchema for Timestamp {
 
 /// Reads an ISO 8601 date or date-time in any shape Braze may send; `None` otherwise.
 pub(crate) fn parse_iso8601(text: &str) -> Option<DateTime<FixedOffset>> {
+    match utc_seconds(text.as_bytes()) {
+        Some(read) => read,
+        None => read_any_shape(text),
+    }
+}
+
+/// [`parse_iso8601`] for every shape, the one read in one step included.
+fn read_any_shape(text: &str) -> Option<DateTime<FixedOffset>> {
     // ASCII whitespace first (the common case, without str's Unicode tables), then any other.
     let text = match text.trim_ascii() {
         ascii if ascii.is_ascii() => ascii,
@@ -137,6 +174,53 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<DateTime<FixedOffset>> {
 fn at_offset(local: NaiveDateTime, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
     let utc = local.checked_sub_offset(offset)?;
     Some(DateTime::from_naive_utc_and_offset(utc, offset))
+}
+
+/// The shape Braze sends most, `YYYY-MM-DDTHH:MM:SSZ`, read in one step. `None`: not this
+/// shape exactly, let the general reading take it; `Some(None)`: this shape, but no such
+/// date or time.
+fn utc_seconds(b: &[u8]) -> Option<Option<DateTime<FixedOffset>>> {
+    let &[
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+        b'Z',
+    ] = b
+    else {
+        return None;
+    };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |hi: u8, lo: u8| u32::from(hi - b'0') * 10 + u32::from(lo - b'0');
+    let year = (n(y0, y1) * 100 + n(y2, y3)) as i32;
+    let (hour, minute, second) = (n(h0, h1), n(i0, i1), n(s0, s1));
+    if second >= 60 {
+        // A leap second: chrono's reading decides, as for every other shape.
+        return None;
+    }
+    let local =
+        NaiveDate::from_ymd_opt(year, n(m0, m1), n(d0, d1)).and_then(|date| date.and_hms_opt(hour, minute, second));
+    Some(
+        local.map(|utc| DateTime::from_naive_utc_and_offset(utc, FixedOffset::east_opt(0).expect("zero is an offset"))),
+    )
 }
 
 fn parse_time(text: &str) -> Option<NaiveTime> {
@@ -299,6 +383,34 @@ mod tests {
         }
         // A leap second is left to chrono, which reads it.
         assert!(utc("2016-12-31T23:59:60Z").is_some());
+    }
+
+    #[test]
+    fn the_one_step_shape_reads_as_every_shape_does() {
+        for text in [
+            "2021-02-23T13:50:47Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2020-02-29T12:00:00Z",
+            "2021-02-29T12:00:00Z",
+            "2021-13-01T00:00:00Z",
+            "2021-02-23T24:00:00Z",
+            "2021-02-23T13:60:00Z",
+        ] {
+            assert_eq!(utc_seconds(text.as_bytes()), Some(read_any_shape(text)), "{text}");
+        }
+        // Seconds of 60 and more (a leap second, or garbage) are left to the general reading.
+        for text in [
+            "2016-12-31T23:59:60Z",
+            "2021-02-23T13:50:99Z",
+            "2021-02-23T13:50:47z",
+            "2021-02-23 13:50:47Z",
+            "2021-02-23T13:50:4xZ",
+            "+021-02-23T13:50:47Z",
+            " 2021-02-23T13:50:47Z",
+        ] {
+            assert_eq!(utc_seconds(text.as_bytes()), None, "{text}");
+        }
     }
 
     #[test]
