@@ -13,6 +13,7 @@
 //! | hooks | [`HooksMode::Expected`] with inner type `crate::Inner` | the api crate implements `ClientHooks` once, so the SDK can plug in its transport (body cap, response metadata) without a second HTTP path |
 //! | derives | `PartialEq`; `schemars::JsonSchema` under the generated crate's `schemars` feature | values are comparable in tests; the schemas are compared with the SDK's types by `cargo xtask check`, and no caller of the client needs schemars in its build ([`schemars_behind_feature`]) |
 //! | `format: date-time` | `chrono::DateTime<Utc>` | typify's default |
+//! | `api-version` header | not sent | progenitor sends the spec's `info.version` as one; Braze defines none ([`without_api_version_header`]) |
 
 use std::path::Path;
 
@@ -254,7 +255,71 @@ fn format_tokens(what: &'static str, tokens: proc_macro2::TokenStream) -> Result
         message: e.to_string(),
     })?;
     schemars_behind_feature(&mut file.items);
+    without_api_version_header(&mut file.items);
     Ok(prettyplease::unparse(&file))
+}
+
+/// progenitor adds an `api-version` header, the spec's `info.version`, to every request (a
+/// convention of the APIs it was written for); Braze defines no such header. This drops the
+/// statement that appends it, and the slot reserved for it in the operation's header map (so an
+/// operation without header parameters allocates no map), in every function body of every
+/// module: the request is built without it instead of being built with it and cleaned up on
+/// each call. A setting of the generation, like the others.
+pub fn without_api_version_header(items: &mut [syn::Item]) {
+    fn tokens(node: &impl quote::ToTokens) -> String {
+        node.to_token_stream().to_string()
+    }
+    fn block(block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| {
+            let text = tokens(stmt);
+            !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
+        });
+        if block.stmts.len() == before {
+            return;
+        }
+        for stmt in &mut block.stmts {
+            let syn::Stmt::Local(local) = stmt else { continue };
+            if tokens(&local.pat) != "mut header_map" {
+                continue;
+            }
+            // Header parameters, if any, still append to it; without, it is never changed.
+            local.attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
+            let Some(init) = &mut local.init else { continue };
+            let syn::Expr::Call(call) = &mut *init.expr else {
+                continue;
+            };
+            if !tokens(&call.func).ends_with("HeaderMap :: with_capacity") {
+                continue;
+            }
+            if let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n), ..
+            })) = call.args.first_mut()
+            {
+                if let Ok(slots) = n.base10_parse::<usize>() {
+                    *n = syn::LitInt::new(&format!("{}usize", slots.saturating_sub(1)), n.span());
+                }
+            }
+        }
+    }
+    for item in items {
+        match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    without_api_version_header(content);
+                }
+            }
+            syn::Item::Impl(imp) => {
+                for member in &mut imp.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        block(&mut f.block);
+                    }
+                }
+            }
+            syn::Item::Fn(f) => block(&mut f.block),
+            _ => {}
+        }
+    }
 }
 
 /// The generator derives `schemars::JsonSchema` on the types it chooses (the settings'
@@ -341,6 +406,9 @@ paths:
         assert!(a.client.starts_with("// generated from spec.yaml"));
         assert!(a.client.contains("pub fn get_x"));
         assert!(a.httpmock.contains("fn get_x"));
+        // No api-version header, and no slot kept for it.
+        assert!(!a.client.contains("\"api-version\""), "{}", a.client);
+        assert!(a.client.contains("HeaderMap::with_capacity(0usize)"), "{}", a.client);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use braze_segments_api::types as api;
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 use tokio::time::Sleep;
+use tracing::Instrument as _;
 
 use crate::budget::WaitReason;
 use crate::classify::finish;
@@ -120,7 +121,9 @@ impl Client {
                 counted += 1;
                 // Its own span: recording the number on the call's span again would print every
                 // number so far on each line.
-                let attempt_span = if traced {
+                // Made whenever debug is on, the call's span or not: a filter may name this
+                // span alone (`[braze.attempt]=trace`), to watch the HTTP stack inside attempts.
+                let attempt_span = if tracing::level_enabled!(tracing::Level::DEBUG) {
                     tracing::debug_span!(parent: &span, "braze.attempt", attempt = attempts)
                 } else {
                     tracing::Span::none()
@@ -146,7 +149,10 @@ impl Client {
                     // attempt under way: no wrapper future to move it into (it is kilobytes).
                     let mut attempt = std::pin::pin!(send(&shared.api));
                     std::future::poll_fn(|cx| {
-                        let _entered = attempt_span.enter();
+                        // Both spans entered, as `instrument` would: what the HTTP stack logs
+                        // during the attempt has the call for its context.
+                        let _call = span.enter();
+                        let _attempt = attempt_span.enter();
                         poll_attempt(attempt.as_mut(), &mut meta, cx)
                     })
                     .await
@@ -174,7 +180,7 @@ impl Client {
                         (error, Outcome::Permanent)
                     }
                     // Boxed, like every wait below: the happy path's future stays small.
-                    Err(e) => Box::pin(self.classify::<T>(e, &meta, started, attempts)).await,
+                    Err(e) => Box::pin(self.classify::<T>(e, &meta, started, attempts).instrument(span.clone())).await,
                 };
                 tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
                 if self.bulk
@@ -229,13 +235,38 @@ impl Client {
                     if let Some(remaining) = response.rate_limit.remaining {
                         span.record("ratelimit_remaining", remaining);
                     }
-                    span.in_scope(|| tracing::info!(attempts, "call succeeded"));
+                    if traced {
+                        span.in_scope(|| tracing::info!(attempts, "call succeeded"));
+                    } else {
+                        // No span to carry the call's fields (tracing's `log` output, or a
+                        // subscriber whose filter leaves the span out): the event carries them.
+                        tracing::info!(
+                            operation,
+                            segment_id,
+                            status = response.status,
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            attempts,
+                            "call succeeded"
+                        );
+                    }
                 }
                 Err(error) => {
                     if let Some(status) = error.status() {
                         span.record("status", status);
                     }
-                    span.in_scope(|| tracing::warn!(attempts, error = %error, "call failed"));
+                    if traced {
+                        span.in_scope(|| tracing::warn!(attempts, error = %error, "call failed"));
+                    } else {
+                        tracing::warn!(
+                            operation,
+                            segment_id,
+                            status = error.status(),
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            attempts,
+                            error = %error,
+                            "call failed"
+                        );
+                    }
                 }
             }
             result

@@ -99,8 +99,10 @@ mod tests {
         ] {
             assert_eq!(found, headers.get(name), "{name}");
         }
-        assert_eq!(seen.rate_limit(), RateLimit::from_headers(&headers));
-        assert_eq!(seen.rate_limit().remaining, Some(7), "the first of a repeated header");
+        let rate_limit = seen.rate_limit();
+        assert_eq!(rate_limit.limit, Some(250_000));
+        assert_eq!(rate_limit.remaining, Some(7), "the first of a repeated header");
+        assert_eq!(rate_limit.reset_at.map(|at| at.timestamp()), Some(1_721_919_600));
         assert_eq!(seen.declared_len(), Some(12));
         assert_eq!(Seen::scan(&HeaderMap::new()).rate_limit(), RateLimit::default());
     }

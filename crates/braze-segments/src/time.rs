@@ -18,7 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// It serializes as its raw text, so a value read and written again is unchanged. The text is
 /// read the first time the instant is asked for (a value only passed on, as the export writes
-/// it, is never read), and once: two timestamps are equal when their texts are.
+/// it, is never read), and once.
 #[derive(Clone)]
 pub struct Timestamp {
     raw: String,
@@ -60,11 +60,12 @@ impl Timestamp {
     }
 }
 
-// The instant is a function of the text: equality and hashing need only the text (and then do
-// not read it).
+// Equal: the same text and the same instant (a value made from an instant chrono holds but the
+// text cannot name, a year past 9999, differs from the text read back). Hashing needs only the
+// text, and does not read it.
 impl PartialEq for Timestamp {
     fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
+        self.raw == other.raw && self.at_offset() == other.at_offset()
     }
 }
 
@@ -141,9 +142,10 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<DateTime<FixedOffset>> {
 
 /// [`parse_iso8601`] for every shape, the one read in one step included.
 fn read_any_shape(text: &str) -> Option<DateTime<FixedOffset>> {
-    // ASCII whitespace first (the common case, without str's Unicode tables), then any other.
+    // ASCII whitespace first (the common case, without str's Unicode tables), then any other
+    // (a vertical tab is whitespace to `trim` and not to `trim_ascii`).
     let text = match text.trim_ascii() {
-        ascii if ascii.is_ascii() => ascii,
+        ascii if ascii.is_ascii() && !ascii.starts_with('\x0B') && !ascii.ends_with('\x0B') => ascii,
         _ => text.trim(),
     };
     if !text.is_ascii() || text.len() < 10 {
@@ -319,6 +321,7 @@ mod tests {
             "2021-02-23T13:50:47+00",
             "2021-02-23T13:50:47",
             " 2021-02-23T13:50:47Z\n",
+            "\x0B2021-02-23T13:50:47Z\x0B",
             "2021-02-23T08:50:47-05:00",
             "2021-02-23T08:50:47-0500",
             "2021-02-23T08:50:47-5:00",
@@ -411,6 +414,21 @@ mod tests {
         ] {
             assert_eq!(utc_seconds(text.as_bytes()), None, "{text}");
         }
+    }
+
+    #[test]
+    fn equal_timestamps_have_the_same_text_and_instant() {
+        let far = chrono::DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap(); // year 10000
+        let made = Timestamp::from(far);
+        let read_back = Timestamp::parse(made.raw());
+        assert!(made.is_valid() && !read_back.is_valid());
+        assert_ne!(made, read_back);
+        let a = Timestamp::parse("2021-02-23T13:50:47Z");
+        let b = a.clone();
+        assert!(a.is_valid());
+        assert_eq!(a, b, "a clone of a read value");
+        assert_eq!(Timestamp::parse("2021-02-23T13:50:47Z"), a, "read and unread");
+        assert_ne!(Timestamp::parse("2021-02-23T13:50:47+00:00"), a, "another text");
     }
 
     #[test]

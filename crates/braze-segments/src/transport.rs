@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use braze_segments_api::RequestHooks;
 use http_body_util::Limited;
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 
 use crate::headers::Seen;
 use crate::rate_limit::{RateLimit, retry_after_value, server_date_value};
@@ -93,8 +93,6 @@ pub(crate) fn poll_attempt<F: Future>(
     poll
 }
 
-static API_VERSION: HeaderName = HeaderName::from_static("api-version");
-
 /// The SDK's [`RequestHooks`].
 pub(crate) struct Transport {
     /// `Bearer <key>`, marked sensitive.
@@ -115,10 +113,8 @@ pub(crate) struct Transport {
 
 impl RequestHooks for Transport {
     fn before(&self, request: &mut reqwest::Request, _operation_id: &'static str) {
+        // (progenitor's `api-version` header is left out by the generation: Braze defines none.)
         let headers = request.headers_mut();
-        // progenitor sends the spec's `info.version` as `api-version`; Braze defines no such
-        // header, so it is not sent.
-        headers.remove(&API_VERSION);
         headers.insert(USER_AGENT, self.user_agent.clone());
         if self.origin.matches(request.url()) {
             request.headers_mut().insert(AUTHORIZATION, self.authorization.clone());

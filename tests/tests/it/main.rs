@@ -29,6 +29,7 @@ mod sdk_errors;
 mod sdk_redaction;
 mod sdk_retries;
 mod sdk_security;
+mod sdk_tracing;
 mod tls;
 mod users_archive_hostile;
 mod users_download;
