@@ -140,23 +140,25 @@ pub(crate) fn retry_after_value(value: Option<&HeaderValue>, now: impl FnOnce() 
     Some(at.duration_since(now()).unwrap_or(Duration::ZERO))
 }
 
-/// The response's `Date`: the server's clock when it answered. Turning `X-RateLimit-Reset` (an
-/// instant on Braze's clock) into a wait against this rather than the local clock makes the wait
-/// right however far the two clocks disagree, in either direction.
-///
-/// A `Date` more than a day from the local clock is not believed (`None`): one clock is badly
-/// wrong, and waits measured from a garbled `Date` would be near zero or never end; the local
-/// clock then stands in for it.
+/// A header map's `Date` ([`server_date_value`]) against the local clock.
+#[cfg(any(test, feature = "users"))]
 pub(crate) fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
     server_date_near(headers, SystemTime::now())
 }
 
-/// [`server_date`] against the local clock's `now`.
+/// A header map's `Date` ([`server_date_value`]) against the local clock's `now`.
+#[cfg(any(test, feature = "users"))]
 fn server_date_near(headers: &HeaderMap, now: SystemTime) -> Option<SystemTime> {
     server_date_value(headers.get(reqwest::header::DATE), now)
 }
 
-/// [`server_date`] of the header's value, against the local clock's `now`.
+/// The response's `Date` (the header's value): the server's clock when it answered. Turning
+/// `X-RateLimit-Reset` (an instant on Braze's clock) into a wait against this rather than the
+/// local clock makes the wait right however far the two clocks disagree, in either direction.
+///
+/// A `Date` more than a day from the local clock's `now` is not believed (`None`): one clock is
+/// badly wrong, and waits measured from a garbled `Date` would be near zero or never end; the
+/// local clock then stands in for it.
 pub(crate) fn server_date_value(value: Option<&HeaderValue>, now: SystemTime) -> Option<SystemTime> {
     let date = http_date(value?.to_str().ok()?.trim())?;
     let off = date
