@@ -114,19 +114,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: impl FnOnce() -> SystemTime)
 /// it: the shape Braze sends, read in one pass, without str's Unicode-aware trim and parse (a
 /// header value holds no other whitespace). `None` for any other shape.
 pub(crate) fn digits(value: &HeaderValue) -> Option<u64> {
-    let bytes = value.as_bytes().trim_ascii();
-    if bytes.is_empty() || bytes.len() > 19 {
-        return None;
-    }
-    let mut n = 0u64;
-    for &b in bytes {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        n = n * 10 + u64::from(digit);
-    }
-    Some(n)
+    crate::time::ascii_digits(value.as_bytes().trim_ascii())
 }
 
 /// `Retry-After` (the header's value) as a delay: delta-seconds, or an HTTP date relative to
