@@ -13,7 +13,7 @@
 //! run once per variant under `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect=*counted_<variant>*`: it warms up (connection, first calls: not counted),
 //! then makes the calls one after another on a current-thread runtime inside
-//! `counted_sdk`/`counted_plain`, so callgrind counts exactly those calls' instructions, the
+//! `counted_sdk`/`counted_generated`/`counted_plain`, so callgrind counts exactly those calls' instructions, the
 //! client's work only.
 
 use std::path::Path;
@@ -25,7 +25,7 @@ use braze_segments::Client;
 pub const CALLS: usize = 2_000;
 const WARM_UP: usize = 200;
 
-/// What one run under callgrind measures: the variant and where the stand-in is.
+/// Instructions per call of each variant.
 pub struct Counted {
     pub sdk: f64,
     pub generated: f64,
@@ -41,44 +41,6 @@ const IDS_VAR: &str = "BENCH_SEGMENT_IDS";
 pub fn ids_from_env() -> Vec<String> {
     let ids = std::env::var(IDS_VAR).expect("--count-calls needs BENCH_SEGMENT_IDS");
     ids.split(',').map(str::to_owned).collect()
-}
-
-/// The URL and key a `mock-server` process prints; its stdout is drained from then on, so
-/// that it never blocks on a full pipe.
-pub fn read_stand_in_banner(server: &mut std::process::Child) -> (String, String) {
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(server.stdout.take().unwrap()));
-    let mut url = None;
-    let mut key = None;
-    for line in lines.by_ref().map_while(Result::ok).take(20) {
-        if let Some(rest) = line.split("BRAZE_REST_ENDPOINT=").nth(1) {
-            url = Some(rest.trim().to_owned());
-        }
-        if let Some(rest) = line.split("BRAZE_API_KEY=").nth(1) {
-            key = Some(rest.trim().to_owned());
-        }
-        if url.is_some() && key.is_some() {
-            break;
-        }
-    }
-    std::thread::spawn(move || lines.for_each(drop));
-    (url.expect("the stand-in's URL"), key.expect("the stand-in's key"))
-}
-
-/// The stand-in's first page of segment ids (in the parent).
-pub fn list_ids(url: &str, key: &str) -> Vec<String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = {
-        let _guard = rt.enter();
-        Client::builder().api_key(key).endpoint(url).build().unwrap()
-    };
-    rt.block_on(client.segments_page(0, braze_segments::SortDirection::Asc))
-        .expect("listing segments")
-        .into_iter()
-        .map(|s| s.id)
-        .collect()
 }
 
 /// Runs in the child: `variant` ("sdk", "generated" or "plain") against `url` with `key`, on one thread.
@@ -207,8 +169,8 @@ pub fn measure(cli: &Path, bench: &Path, keep: Option<&Path>) -> Option<Counted>
         .stderr(Stdio::null())
         .spawn()
         .expect("starting the stand-in");
-    let (url, key) = read_stand_in_banner(&mut server);
-    let ids = list_ids(&url, &key).join(",");
+    let (url, key) = crate::stand_in::read_banner(&mut server);
+    let ids = crate::stand_in::list_ids(&url, &key).join(",");
     if let Some(dir) = keep {
         std::fs::create_dir_all(dir).unwrap();
     }

@@ -1,4 +1,4 @@
-//! The stand-in's own throughput: `segment_details` answers per second of `braze-segments
+//! The stand-in as a process (its banner, its segment ids), and its own throughput: `segment_details` answers per second of `braze-segments
 //! mock-server` held to one core, under a load generator on the other core. Users' test suites
 //! and this bench lean on the stand-in, so its cost is measured like the SDK's.
 //!
@@ -66,8 +66,8 @@ pub fn measure(cli: &Path) -> Option<Load> {
         }
     }
     let mut server = command.spawn().expect("starting the stand-in");
-    let (url, key) = crate::instructions::read_stand_in_banner(&mut server);
-    let ids = crate::instructions::list_ids(&url, &key);
+    let (url, key) = read_banner(&mut server);
+    let ids = list_ids(&url, &key);
     let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
     let requests: Vec<Vec<u8>> = ids
         .iter()
@@ -165,4 +165,46 @@ async fn read_answer(stream: &mut TcpStream, buffer: &mut Vec<u8>) {
         assert!(n > 0, "the stand-in closed the connection");
         buffer.extend_from_slice(&chunk[..n]);
     }
+}
+
+/// The URL and key a `mock-server` process prints; its stdout is drained from then on, so
+/// that it never blocks on a full pipe.
+pub fn read_banner(server: &mut std::process::Child) -> (String, String) {
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(server.stdout.take().unwrap()));
+    let mut url = None;
+    let mut key = None;
+    for line in lines.by_ref().map_while(Result::ok).take(20) {
+        if let Some(rest) = line.split("BRAZE_REST_ENDPOINT=").nth(1) {
+            url = Some(rest.trim().to_owned());
+        }
+        if let Some(rest) = line.split("BRAZE_API_KEY=").nth(1) {
+            key = Some(rest.trim().to_owned());
+        }
+        if url.is_some() && key.is_some() {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    (url.expect("the stand-in's URL"), key.expect("the stand-in's key"))
+}
+
+/// The stand-in's first page of segment ids (in the parent).
+pub fn list_ids(url: &str, key: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = {
+        let _guard = rt.enter();
+        braze_segments::Client::builder()
+            .api_key(key)
+            .endpoint(url)
+            .build()
+            .unwrap()
+    };
+    rt.block_on(client.segments_page(0, braze_segments::SortDirection::Asc))
+        .expect("listing segments")
+        .into_iter()
+        .map(|s| s.id)
+        .collect()
 }
